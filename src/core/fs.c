@@ -1,0 +1,124 @@
+/* fs: whole-file reads; see fs.h. */
+#include "fs.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "xalloc.h"
+
+int mg_fs_read(const char *path, char **out, size_t *len_out, struct mg_err *err)
+{
+	struct stat st;
+	int fd;
+	char *data;
+	size_t cap, len = 0;
+
+	*out = NULL;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		mg_err_set(err, MG_EIO, "cannot-read", "cannot open '%s': %s",
+			   path, strerror(errno));
+		return MG_EIO;
+	}
+	if (fstat(fd, &st) != 0 || S_ISDIR(st.st_mode)) {
+		close(fd);
+		mg_err_set(err, MG_EIO, "cannot-read", "cannot read '%s': %s",
+			   path, S_ISDIR(st.st_mode) ? "is a directory" : strerror(errno));
+		return MG_EIO;
+	}
+	if ((size_t)st.st_size > MG_FS_MAX_FILE) {
+		close(fd);
+		mg_err_set(err, MG_EIO, "file-too-large",
+			   "'%s' is %lld bytes, larger than the %zu byte limit",
+			   path, (long long)st.st_size, MG_FS_MAX_FILE);
+		return MG_EIO;
+	}
+	cap = (size_t)st.st_size + 1;
+	data = mg_xmalloc(cap);
+	for (;;) {
+		ssize_t n;
+		if (len + 1 >= cap) {
+			if (cap > MG_FS_MAX_FILE) {
+				free(data);
+				close(fd);
+				mg_err_set(err, MG_EIO, "file-too-large",
+					   "'%s' is larger than the %zu byte limit",
+					   path, MG_FS_MAX_FILE);
+				return MG_EIO;
+			}
+			cap *= 2;
+			data = mg_xrealloc(data, cap);
+		}
+		n = read(fd, data + len, cap - 1 - len);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			free(data);
+			close(fd);
+			mg_err_set(err, MG_EIO, "cannot-read", "cannot read '%s': %s",
+				   path, strerror(errno));
+			return MG_EIO;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	close(fd);
+	data[len] = '\0';
+	*out = data;
+	if (len_out)
+		*len_out = len;
+	return 0;
+}
+
+int mg_fs_write(const char *path, const char *data, size_t len, struct mg_err *err)
+{
+	char *tmp = mg_xasprintf("%s.tmp.%ld", path, (long)getpid());
+	FILE *f = fopen(tmp, "wb");
+	int ok;
+
+	if (!f) {
+		mg_err_set(err, MG_EIO, "cannot-write", "cannot create '%s': %s",
+			   tmp, strerror(errno));
+		free(tmp);
+		return MG_EIO;
+	}
+	ok = fwrite(data, 1, len, f) == len;
+	ok = (fflush(f) == 0) && ok;
+	ok = (fclose(f) == 0) && ok;
+	if (!ok || rename(tmp, path) != 0) {
+		mg_err_set(err, MG_EIO, "cannot-write", "cannot write '%s': %s",
+			   path, strerror(errno));
+		unlink(tmp);
+		free(tmp);
+		return MG_EIO;
+	}
+	free(tmp);
+	return 0;
+}
+
+bool mg_fs_is_dir(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+bool mg_fs_is_file(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+char *mg_fs_join(const char *dir, const char *name)
+{
+	size_t n = strlen(dir);
+
+	if (n && dir[n - 1] == '/')
+		return mg_xasprintf("%s%s", dir, name);
+	return mg_xasprintf("%s/%s", dir, name);
+}

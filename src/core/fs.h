@@ -1,0 +1,25 @@
+/*
+ * fs: whole-file reads and small filesystem helpers.
+ */
+#ifndef MG_FS_H
+#define MG_FS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "err.h"
+
+/* Largest file migrate reads (1 GiB); bigger is an input error. */
+#define MG_FS_MAX_FILE ((size_t)1 << 30)
+
+/* Read all of path into *out (owned, NUL-terminated; *len_out excludes the
+ * NUL). Errors: MG_EIO (missing, unreadable, a directory, too large). */
+int mg_fs_read(const char *path, char **out, size_t *len_out, struct mg_err *err);
+/* Write data to path atomically (temp file + rename). MG_EIO on failure. */
+int mg_fs_write(const char *path, const char *data, size_t len, struct mg_err *err);
+bool mg_fs_is_dir(const char *path);
+bool mg_fs_is_file(const char *path);
+/* path joined with name by one '/'; owned. */
+char *mg_fs_join(const char *dir, const char *name);
+
+#endif

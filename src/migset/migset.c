@@ -1,0 +1,880 @@
+/* migset: discover, order and checksum migrations; see migset.h. */
+#include "migset.h"
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <pcre2.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "../core/buf.h"
+#include "../core/fs.h"
+#include "../core/sha256.h"
+#include "../core/xalloc.h"
+#include "version.h"
+
+const char *mg_layout_name(enum mg_layout l)
+{
+	switch (l) {
+	case MG_LAYOUT_SECTIONS: return "sections";
+	case MG_LAYOUT_PAIRS: return "pairs";
+	case MG_LAYOUT_DIRS: return "dirs";
+	case MG_LAYOUT_RELEASES: return "releases";
+	case MG_LAYOUT_PATTERN: return "pattern";
+	default: return "none";
+	}
+}
+
+/* One migration as found on disk, before its files are read. */
+struct cand {
+	char *version, *name, *label;
+	char *up_path, *down_path;  /* owned or NULL */
+	char *readme_path;          /* layout 4 description */
+	char *meta_path;            /* layout 3 diesel metadata.toml */
+	enum mg_layout layout;
+	bool no_tx;                 /* from the file name (.no-transaction.) */
+	int dialect_rank;           /* 2 exact dialect, 1 generic */
+};
+
+struct cands {
+	struct cand *v;
+	size_t n, cap;
+};
+
+static void cand_free(struct cand *c)
+{
+	free(c->version);
+	free(c->name);
+	free(c->label);
+	free(c->up_path);
+	free(c->down_path);
+	free(c->readme_path);
+	free(c->meta_path);
+}
+
+static void cands_release(struct cands *cs)
+{
+	for (size_t i = 0; i < cs->n; i++)
+		cand_free(&cs->v[i]);
+	free(cs->v);
+	memset(cs, 0, sizeof(*cs));
+}
+
+bool mg_migset_split_name(const char *stem, char **version, char **name)
+{
+	size_t skip, n = mg_version_scan(stem, &skip);
+	const char *rest;
+
+	if (!n)
+		return false;
+	rest = stem + skip + n;
+	if (*rest && *rest != '_' && *rest != '-' && *rest != '.')
+		return false;
+	*version = mg_xstrndup(stem + skip, n);
+	*name = mg_xstrdup(*rest ? rest + 1 : "");
+	return true;
+}
+
+static bool ends_with(const char *s, const char *suf)
+{
+	size_t a = strlen(s), b = strlen(suf);
+	return a >= b && memcmp(s + a - b, suf, b) == 0;
+}
+
+static int sort_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Sorted visible entry names of dir (owned array of owned strings). */
+static int list_dir(const char *dir, char ***out, size_t *nout, struct mg_err *err)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	char **v = NULL;
+	size_t n = 0, cap = 0;
+
+	if (!d) {
+		mg_err_set(err, MG_EIO, "cannot-read-dir",
+			   "cannot open migrations directory '%s': %s", dir,
+			   strerror(errno));
+		mg_err_hint(err, "pass the directory with --dir or MIGRATIONS_DIR");
+		return MG_EIO;
+	}
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		MG_GROW(v, cap, n + 1);
+		v[n++] = mg_xstrdup(de->d_name);
+	}
+	closedir(d);
+	qsort(v, n, sizeof(*v), sort_names);
+	*out = v;
+	*nout = n;
+	return 0;
+}
+
+static void free_list(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+/* Names of files that are never migrations and are skipped quietly. */
+static bool ignorable_file(const char *name)
+{
+	return !ends_with(name, ".sql");
+}
+
+static struct cand *cand_find(struct cands *cs, const char *version,
+			      const char *name, enum mg_layout layout)
+{
+	for (size_t i = 0; i < cs->n; i++)
+		if (cs->v[i].layout == layout &&
+		    !mg_version_cmp(cs->v[i].version, version) &&
+		    !strcmp(cs->v[i].name, name))
+			return &cs->v[i];
+	return NULL;
+}
+
+static struct cand *cand_add(struct cands *cs)
+{
+	MG_GROW(cs->v, cs->cap, cs->n + 1);
+	memset(&cs->v[cs->n], 0, sizeof(struct cand));
+	return &cs->v[cs->n++];
+}
+
+/* Strip a pop-style dialect suffix (".postgres") from stem in place; return
+ * its rank for the wanted dialect: 2 match, 1 no suffix, 0 other dialect. */
+static int strip_dialect(char *stem, const char *dialect)
+{
+	static const struct { const char *suf, *dialect; } tab[] = {
+		{ ".postgres", "postgres" }, { ".postgresql", "postgres" },
+		{ ".pg", "postgres" }, { ".sqlite3", "sqlite" },
+		{ ".sqlite", "sqlite" }, { ".mysql", "mysql" },
+		{ ".cockroach", "cockroach" },
+	};
+	for (size_t i = 0; i < sizeof(tab) / sizeof(tab[0]); i++) {
+		if (ends_with(stem, tab[i].suf)) {
+			stem[strlen(stem) - strlen(tab[i].suf)] = '\0';
+			if (!dialect || !strcmp(dialect, tab[i].dialect))
+				return 2;
+			return 0;
+		}
+	}
+	return 1;
+}
+
+static int bad_name(struct mg_err *err, const char *dir, const char *name,
+		    const char *why)
+{
+	char *p = mg_fs_join(dir, name);
+	mg_err_set(err, MG_EINPUT, "bad-migration-name", "%s", why);
+	mg_err_at(err, p, 0, 0);
+	mg_err_hint(err, "name migrations VERSION_NAME.sql (sections), "
+			 "VERSION_NAME.up.sql/.down.sql (pairs), VERSION_NAME/up.sql "
+			 "(directories) or vA_to_vB/upgrade.sql (releases), VERSION "
+			 "being digits such as 20240101120000, 0001 or 2.2.0; or set "
+			 "\"filename_pattern\" in the config (docs/migration-layouts.md)");
+	free(p);
+	return MG_EINPUT;
+}
+
+/* A regular file in the top directory, default grammar. */
+static int classify_file(const char *dir, const char *fname, struct cands *cs,
+			 const char *dialect, struct mg_err *err)
+{
+	char *stem, *version = NULL, *name = NULL;
+	int direction = 0, rank; /* 1 up, -1 down, 0 sections */
+	bool no_tx = false;
+	enum mg_layout layout;
+	struct cand *c;
+
+	if (ends_with(fname, ".up.sql")) {
+		direction = 1;
+		stem = mg_xstrndup(fname, strlen(fname) - 7);
+	} else if (ends_with(fname, ".down.sql")) {
+		direction = -1;
+		stem = mg_xstrndup(fname, strlen(fname) - 9);
+	} else {
+		stem = mg_xstrndup(fname, strlen(fname) - 4);
+	}
+	layout = direction ? MG_LAYOUT_PAIRS : MG_LAYOUT_SECTIONS;
+	if (ends_with(stem, ".no-transaction") || ends_with(stem, ".autocommit")) {
+		no_tx = true;
+		*strrchr(stem, '.') = '\0';
+	}
+	rank = strip_dialect(stem, dialect);
+	if (!mg_migset_split_name(stem, &version, &name)) {
+		free(stem);
+		return bad_name(err, dir, fname,
+				"file name does not start with a version");
+	}
+	free(stem);
+	if (rank == 0) {
+		free(version);
+		free(name);
+		return 0;
+	}
+	c = cand_find(cs, version, name, layout);
+	if (!c || c->dialect_rank != rank) {
+		c = cand_add(cs);
+		c->version = version;
+		c->name = name;
+		c->layout = layout;
+		c->dialect_rank = rank;
+		c->label = mg_xstrdup(fname);
+	} else {
+		free(version);
+		free(name);
+	}
+	{
+		char **slot = direction < 0 ? &c->down_path : &c->up_path;
+		if (*slot) {
+			char *p = mg_fs_join(dir, fname);
+			mg_err_set(err, MG_EINPUT, "duplicate-version",
+				   "duplicate migration file for version '%s': '%s'",
+				   c->version, *slot);
+			mg_err_at(err, p, 0, 0);
+			free(p);
+			return MG_EINPUT;
+		}
+		*slot = mg_fs_join(dir, fname);
+	}
+	if (direction >= 0) {
+		free(c->label);
+		c->label = mg_xstrdup(fname);
+	}
+	if (no_tx)
+		c->no_tx = true;
+	return 0;
+}
+
+static int classify_subdir(const char *dir, const char *dname, struct cands *cs,
+			   struct mg_err *err)
+{
+	char *sub = mg_fs_join(dir, dname);
+	char *p_up = mg_fs_join(sub, "up.sql"), *p_down = mg_fs_join(sub, "down.sql");
+	char *p_upg = mg_fs_join(sub, "upgrade.sql");
+	char *p_dng = mg_fs_join(sub, "downgrade.sql");
+	struct cand *c;
+	int rc = 0;
+
+	if (mg_fs_is_file(p_up) || mg_fs_is_file(p_down)) {
+		char *version, *name;
+		if (!mg_migset_split_name(dname, &version, &name)) {
+			rc = bad_name(err, dir, dname,
+				      "directory name does not start with a version");
+			goto out;
+		}
+		c = cand_add(cs);
+		c->version = version;
+		c->name = name;
+		c->layout = MG_LAYOUT_DIRS;
+		c->label = mg_xstrdup(dname);
+		c->dialect_rank = 1;
+		if (mg_fs_is_file(p_up)) {
+			c->up_path = p_up;
+			p_up = NULL;
+		}
+		if (mg_fs_is_file(p_down)) {
+			c->down_path = p_down;
+			p_down = NULL;
+		}
+		c->meta_path = mg_fs_join(sub, "metadata.toml");
+	} else if (mg_fs_is_file(p_upg) || mg_fs_is_file(p_dng)) {
+		/* vA_to_vB: the version is the target release B */
+		const char *to = strstr(dname, "_to_");
+		const char *vs = to ? to + 4 : dname;
+		size_t skip, n = mg_version_scan(vs, &skip);
+		if (!n || vs[skip + n] != '\0') {
+			rc = bad_name(err, dir, dname,
+				      "release directory must be named vFROM_to_vTO "
+				      "(e.g. v2.1.0_to_v2.2.0) or vTO");
+			goto out;
+		}
+		c = cand_add(cs);
+		c->version = mg_xstrndup(vs + skip, n);
+		c->name = mg_xstrdup(dname);
+		c->layout = MG_LAYOUT_RELEASES;
+		c->label = mg_xstrdup(dname);
+		c->dialect_rank = 1;
+		if (mg_fs_is_file(p_upg)) {
+			c->up_path = p_upg;
+			p_upg = NULL;
+		}
+		if (mg_fs_is_file(p_dng)) {
+			c->down_path = p_dng;
+			p_dng = NULL;
+		}
+		c->readme_path = mg_fs_join(sub, "README.md");
+	} else {
+		rc = bad_name(err, dir, dname,
+			      "directory holds neither up.sql/down.sql nor "
+			      "upgrade.sql/downgrade.sql");
+	}
+out:
+	free(sub);
+	free(p_up);
+	free(p_down);
+	free(p_upg);
+	free(p_dng);
+	return rc;
+}
+
+static int classify_pattern(const char *dir, const char *fname, pcre2_code *re,
+			    pcre2_match_data *md, struct cands *cs,
+			    struct mg_err *err)
+{
+	int n = pcre2_match(re, (PCRE2_SPTR)fname, PCRE2_ZERO_TERMINATED, 0, 0, md, NULL);
+	PCRE2_UCHAR *v = NULL, *nm = NULL, *dir_s = NULL;
+	PCRE2_SIZE l;
+	int direction = 0;
+	struct cand *c;
+	char **slot;
+
+	if (n < 0) {
+		if (ignorable_file(fname))
+			return 0;
+		return bad_name(err, dir, fname,
+				"file name does not match the configured filename_pattern");
+	}
+	if (pcre2_substring_get_byname(md, (PCRE2_SPTR) "version", &v, &l) != 0 || !l) {
+		pcre2_substring_free(v);
+		return bad_name(err, dir, fname,
+				"filename_pattern matched but captured no 'version'");
+	}
+	if (pcre2_substring_get_byname(md, (PCRE2_SPTR) "name", &nm, &l) != 0)
+		nm = NULL;
+	if (pcre2_substring_get_byname(md, (PCRE2_SPTR) "direction", &dir_s, &l) == 0 && l) {
+		const char *d = (const char *)dir_s;
+		if (!strcasecmp(d, "up") || !strcasecmp(d, "upgrade"))
+			direction = 1;
+		else if (!strcasecmp(d, "down") || !strcasecmp(d, "downgrade"))
+			direction = -1;
+		else {
+			pcre2_substring_free(v);
+			pcre2_substring_free(nm);
+			pcre2_substring_free(dir_s);
+			return bad_name(err, dir, fname,
+					"the 'direction' group must capture up or down");
+		}
+	}
+	c = NULL;
+	for (size_t i = 0; i < cs->n; i++)
+		if (!mg_version_cmp(cs->v[i].version, (const char *)v))
+			c = &cs->v[i];
+	if (!c || !direction) {
+		c = cand_add(cs);
+		c->version = mg_xstrdup((const char *)v);
+		c->name = mg_xstrdup(nm ? (const char *)nm : "");
+		c->label = mg_xstrdup(fname);
+		c->layout = MG_LAYOUT_PATTERN;
+		c->dialect_rank = 1;
+	}
+	pcre2_substring_free(v);
+	pcre2_substring_free(nm);
+	pcre2_substring_free(dir_s);
+	if (!direction) {
+		c->up_path = mg_fs_join(dir, fname);
+		c->dialect_rank = 3; /* sectioned file */
+		return 0;
+	}
+	slot = direction < 0 ? &c->down_path : &c->up_path;
+	if (*slot) {
+		char *p = mg_fs_join(dir, fname);
+		mg_err_set(err, MG_EINPUT, "duplicate-version",
+			   "duplicate migration file for version '%s': '%s'",
+			   c->version, *slot);
+		mg_err_at(err, p, 0, 0);
+		free(p);
+		return MG_EINPUT;
+	}
+	*slot = mg_fs_join(dir, fname);
+	return 0;
+}
+
+static int discover(const char *dir, const struct mg_migset_opts *opts,
+		    struct cands *cs, struct mg_err *err)
+{
+	char **names;
+	size_t n;
+	int rc = list_dir(dir, &names, &n, err);
+	pcre2_code *re = NULL;
+	pcre2_match_data *md = NULL;
+
+	if (rc)
+		return rc;
+	if (opts && opts->pattern) {
+		int ec;
+		PCRE2_SIZE eo;
+		re = pcre2_compile((PCRE2_SPTR)opts->pattern, PCRE2_ZERO_TERMINATED,
+				   PCRE2_UTF, &ec, &eo, NULL);
+		if (!re) {
+			PCRE2_UCHAR msg[256];
+			pcre2_get_error_message(ec, msg, sizeof(msg));
+			mg_err_set(err, MG_ECONFIG, "bad-filename-pattern",
+				   "filename_pattern is not a valid PCRE2 pattern at "
+				   "offset %zu: %s", (size_t)eo, (char *)msg);
+			free_list(names, n);
+			return MG_ECONFIG;
+		}
+		if (pcre2_substring_number_from_name(re, (PCRE2_SPTR) "version") < 0) {
+			mg_err_set(err, MG_ECONFIG, "bad-filename-pattern",
+				   "filename_pattern has no named group 'version'");
+			mg_err_hint(err, "example: ^(?<version>\\d+)_(?<name>.+)\\."
+					 "(?<direction>up|down)\\.sql$");
+			pcre2_code_free(re);
+			free_list(names, n);
+			return MG_ECONFIG;
+		}
+		md = pcre2_match_data_create_from_pattern(re, NULL);
+	}
+	for (size_t i = 0; i < n && !rc; i++) {
+		char *p = mg_fs_join(dir, names[i]);
+		struct stat st;
+		if (stat(p, &st) != 0) {
+			mg_err_set(err, MG_EIO, "cannot-read", "cannot stat '%s': %s",
+				   p, strerror(errno));
+			mg_err_hint(err, "a broken or looping symbolic link? remove it "
+					 "from the migrations directory");
+			rc = MG_EIO;
+		} else if (S_ISDIR(st.st_mode)) {
+			if (!re)
+				rc = classify_subdir(dir, names[i], cs, err);
+		} else if (re) {
+			rc = classify_pattern(dir, names[i], re, md, cs, err);
+		} else if (!ignorable_file(names[i])) {
+			rc = classify_file(dir, names[i], cs,
+					   opts ? opts->dialect : NULL, err);
+		}
+		free(p);
+	}
+	pcre2_match_data_free(md);
+	pcre2_code_free(re);
+	free_list(names, n);
+	return rc;
+}
+
+static int cmp_cand(const void *a, const void *b)
+{
+	const struct cand *x = a, *y = b;
+	int c = mg_version_cmp(x->version, y->version);
+	if (c)
+		return c;
+	return y->dialect_rank - x->dialect_rank;
+}
+
+/* Order, drop generic files shadowed by dialect ones, and reject
+ * duplicates, lone downs and mixed layouts. */
+static int check_cands(const char *dir, struct cands *cs, enum mg_layout *layout,
+		       struct mg_err *err)
+{
+	size_t i, w = 0;
+
+	qsort(cs->v, cs->n, sizeof(cs->v[0]), cmp_cand);
+	for (i = 0; i < cs->n; i++) {
+		if (w && !mg_version_cmp(cs->v[w - 1].version, cs->v[i].version) &&
+		    cs->v[w - 1].dialect_rank == 2 && cs->v[i].dialect_rank == 1) {
+			cand_free(&cs->v[i]);
+			continue;
+		}
+		cs->v[w++] = cs->v[i];
+	}
+	cs->n = w;
+	*layout = MG_LAYOUT_NONE;
+	for (i = 0; i < cs->n; i++) {
+		struct cand *c = &cs->v[i];
+		if (i && !mg_version_cmp(cs->v[i - 1].version, c->version)) {
+			char *a = cs->v[i - 1].up_path ? cs->v[i - 1].up_path : cs->v[i - 1].down_path;
+			char *b = c->up_path ? c->up_path : c->down_path;
+			mg_err_set(err, MG_EINPUT, "duplicate-version",
+				   "version '%s' is used twice: '%s' and '%s'",
+				   c->version, a, b);
+			mg_err_at(err, b, 0, 0);
+			mg_err_hint(err, "give one of them a new version "
+					 "(migrate new NAME creates a fresh timestamp)");
+			return MG_EINPUT;
+		}
+		if (!c->up_path) {
+			mg_err_set(err, MG_EINPUT, "missing-up",
+				   "down migration '%s' has no matching up migration",
+				   c->down_path);
+			mg_err_at(err, c->down_path, 0, 0);
+			mg_err_hint(err, "add the up file, or remove the down file");
+			return MG_EINPUT;
+		}
+		if (*layout == MG_LAYOUT_NONE)
+			*layout = c->layout;
+		else if (*layout != c->layout && c->layout != MG_LAYOUT_PATTERN) {
+			mg_err_set(err, MG_EINPUT, "mixed-layouts",
+				   "'%s' is in the %s layout but '%s' is in the %s layout",
+				   c->label, mg_layout_name(c->layout),
+				   cs->v[0].label, mg_layout_name(cs->v[0].layout));
+			mg_err_at(err, c->up_path, 0, 0);
+			mg_err_hint(err, "keep one layout per migrations directory "
+					 "(docs/migration-layouts.md)");
+			(void)dir;
+			return MG_EINPUT;
+		}
+	}
+	return 0;
+}
+
+static const struct mg_source *add_source(struct mg_migset *set, const char *path,
+					  struct mg_err *err)
+{
+	struct mg_source *s = mg_xcalloc(1, sizeof(*s));
+
+	if (mg_source_load(s, path, err)) {
+		free(s);
+		return NULL;
+	}
+	MG_GROW(set->sources, set->srccap, set->nsources + 1);
+	set->sources[set->nsources++] = s;
+	return s;
+}
+
+/* True when text[off,end) has nothing but blanks and comments. */
+static bool only_comments(const char *s, size_t off, size_t end)
+{
+	size_t i = off;
+	while (i < end) {
+		char c = s[i];
+		if (isspace((unsigned char)c)) {
+			i++;
+			continue;
+		}
+		if ((c == '-' && i + 1 < end && s[i + 1] == '-') ||
+		    (c == '/' && i + 1 < end && s[i + 1] == '*')) {
+			i = mg_sql_skip_element(s, i, end);
+			continue;
+		}
+		return false;
+	}
+	return true;
+}
+
+static void checksum(struct mg_script *sc)
+{
+	size_t len;
+	char *t = mg_script_text(sc, &len);
+	mg_sha256_hex(t, len, sc->checksum);
+	free(t);
+}
+
+char *mg_script_text(const struct mg_script *s, size_t *len_out)
+{
+	struct mg_buf b = MG_BUF_INIT;
+	const char *t;
+	size_t i, start;
+
+	if (!s->present || !s->src) {
+		if (len_out)
+			*len_out = 0;
+		return mg_xstrdup("");
+	}
+	t = s->src->text;
+	start = s->off;
+	for (i = s->off; i < s->end; i++) {
+		if (t[i] == '\r' && i + 1 < s->end && t[i + 1] == '\n') {
+			mg_buf_add(&b, t + start, i - start);
+			start = i + 1;
+		}
+	}
+	mg_buf_add(&b, t + start, s->end - start);
+	return mg_buf_detach(&b, len_out);
+}
+
+static int dir_err(struct mg_err *err, const struct mg_source *src,
+		   const struct mg_directive *d, const char *id, const char *msg,
+		   const char *hint)
+{
+	unsigned line, col;
+	mg_source_pos(src, d->off, &line, &col);
+	mg_err_set(err, MG_EINPUT, id, "%s", msg);
+	mg_err_at(err, src->path, line, col);
+	if (hint)
+		mg_err_hint(err, "%s", hint);
+	return MG_EINPUT;
+}
+
+/* Fill a script from a whole file (layouts 2-4) or check for markers. */
+static int script_whole(struct mg_script *sc, const struct mg_source *src,
+			bool name_no_tx, struct mg_err *err)
+{
+	int rc;
+
+	sc->present = true;
+	sc->src = src;
+	sc->off = 0;
+	sc->end = src->len;
+	rc = mg_directives_scan(src, 0, src->len, &sc->dirs, err);
+	if (rc)
+		return rc;
+	sc->no_tx = name_no_tx;
+	for (size_t i = 0; i < sc->dirs.n; i++) {
+		const struct mg_directive *d = &sc->dirs.items[i];
+		if (d->kind == MG_DIR_UP || d->kind == MG_DIR_DOWN)
+			return dir_err(err, src, d, "misplaced-section-marker",
+				       "'-- migrate:up' and '-- migrate:down' belong in "
+				       "single-file migrations only",
+				       "this file already is one direction of a "
+				       "migration: remove the marker");
+		if (d->kind == MG_DIR_NO_TRANSACTION)
+			sc->no_tx = true;
+	}
+	sc->empty = only_comments(src->text, 0, src->len);
+	checksum(sc);
+	return 0;
+}
+
+/* Split a sectioned file into its up and down scripts. */
+static int script_sections(struct mg_migration *m, const struct mg_source *src,
+			   struct mg_err *err)
+{
+	struct mg_directives all = { 0 };
+	const struct mg_directive *up = NULL, *down = NULL;
+	bool pre_no_tx = false;
+	int rc = mg_directives_scan(src, 0, src->len, &all, err);
+
+	if (rc)
+		return rc;
+	for (size_t i = 0; i < all.n; i++) {
+		const struct mg_directive *d = &all.items[i];
+		if (d->kind == MG_DIR_UP) {
+			if (up) {
+				rc = dir_err(err, src, d, "duplicate-section",
+					     "second '-- migrate:up' section", NULL);
+				goto out;
+			}
+			if (down) {
+				rc = dir_err(err, src, d, "section-order",
+					     "'-- migrate:up' must come before "
+					     "'-- migrate:down'", NULL);
+				goto out;
+			}
+			up = d;
+		} else if (d->kind == MG_DIR_DOWN) {
+			if (down) {
+				rc = dir_err(err, src, d, "duplicate-section",
+					     "second '-- migrate:down' section", NULL);
+				goto out;
+			}
+			down = d;
+		} else if (d->kind == MG_DIR_NO_TRANSACTION && !up) {
+			pre_no_tx = true;
+		} else if (d->kind == MG_DIR_DESCRIPTION && d->text && !m->description) {
+			m->description = mg_xstrdup(d->text);
+		}
+	}
+	if (!up) {
+		mg_err_set(err, MG_EINPUT, "missing-up-section",
+			   "no '-- migrate:up' section marker");
+		mg_err_at(err, src->path, 1, 1);
+		mg_err_hint(err, "start the upgrade SQL with a line '-- migrate:up' "
+				 "and the downgrade SQL with '-- migrate:down'");
+		rc = MG_EINPUT;
+		goto out;
+	}
+	if (!only_comments(src->text, 0, up->off)) {
+		unsigned line, col;
+		size_t i = 0;
+		while (i < up->off) {
+			const char *t = src->text;
+			if (isspace((unsigned char)t[i]))
+				i++;
+			else if ((t[i] == '-' && t[i + 1] == '-') ||
+				 (t[i] == '/' && t[i + 1] == '*'))
+				i = mg_sql_skip_element(t, i, up->off);
+			else
+				break;
+		}
+		mg_source_pos(src, i, &line, &col);
+		mg_err_set(err, MG_EINPUT, "sql-outside-section",
+			   "SQL before the '-- migrate:up' marker");
+		mg_err_at(err, src->path, line, col);
+		mg_err_hint(err, "move it below '-- migrate:up'");
+		rc = MG_EINPUT;
+		goto out;
+	}
+	m->up.present = true;
+	m->up.src = src;
+	m->up.off = up->end;
+	m->up.end = down ? down->off : src->len;
+	m->up.no_tx = up->no_tx || pre_no_tx;
+	if (down) {
+		m->down.present = true;
+		m->down.src = src;
+		m->down.off = down->end;
+		m->down.end = src->len;
+		m->down.no_tx = down->no_tx || pre_no_tx;
+	}
+	for (size_t i = 0; i < all.n; i++) {
+		struct mg_directive *d = &all.items[i];
+		struct mg_script *sc;
+		if (d->kind == MG_DIR_UP || d->kind == MG_DIR_DOWN)
+			continue;
+		if (d->off < m->up.off)
+			continue; /* header: description / no-transaction */
+		sc = (down && d->off >= m->down.off) ? &m->down : &m->up;
+		if (d->kind == MG_DIR_NO_TRANSACTION)
+			sc->no_tx = true;
+		MG_GROW(sc->dirs.items, sc->dirs.cap, sc->dirs.n + 1);
+		sc->dirs.items[sc->dirs.n++] = *d;
+		memset(d, 0, sizeof(*d));
+	}
+	m->up.empty = only_comments(src->text, m->up.off, m->up.end);
+	checksum(&m->up);
+	if (down) {
+		m->down.empty = only_comments(src->text, m->down.off, m->down.end);
+		checksum(&m->down);
+	}
+out:
+	mg_directives_release(&all);
+	return rc;
+}
+
+/* diesel's metadata.toml: run_in_transaction = false */
+static bool diesel_no_tx(const char *path)
+{
+	char *t;
+	size_t n;
+	bool r = false;
+	struct mg_err e = MG_ERR_INIT;
+
+	if (!mg_fs_is_file(path) || mg_fs_read(path, &t, &n, &e)) {
+		mg_err_release(&e);
+		return false;
+	}
+	for (char *line = strtok(t, "\n"); line; line = strtok(NULL, "\n")) {
+		char *p = line;
+		while (isspace((unsigned char)*p))
+			p++;
+		if (!strncmp(p, "run_in_transaction", 18)) {
+			p += 18;
+			while (isspace((unsigned char)*p) || *p == '=')
+				p++;
+			r = !strncmp(p, "false", 5);
+		}
+	}
+	free(t);
+	return r;
+}
+
+static char *readme_description(const char *path)
+{
+	char *t, *line, *p;
+	size_t n;
+	struct mg_err e = MG_ERR_INIT;
+	char *r = NULL;
+
+	if (!mg_fs_is_file(path) || mg_fs_read(path, &t, &n, &e)) {
+		mg_err_release(&e);
+		return NULL;
+	}
+	for (line = strtok(t, "\n"); line; line = strtok(NULL, "\n")) {
+		p = line;
+		while (*p == '#' || isspace((unsigned char)*p))
+			p++;
+		if (*p) {
+			size_t l = strlen(p);
+			while (l && isspace((unsigned char)p[l - 1]))
+				l--;
+			r = mg_xstrndup(p, l);
+			break;
+		}
+	}
+	free(t);
+	return r;
+}
+
+static int load_cand(struct mg_migset *set, struct cand *c, struct mg_err *err)
+{
+	struct mg_migration *m;
+	const struct mg_source *src;
+	int rc = 0;
+
+	MG_GROW(set->items, set->cap, set->n + 1);
+	m = &set->items[set->n++];
+	memset(m, 0, sizeof(*m));
+	m->version = mg_xstrdup(c->version);
+	m->name = mg_xstrdup(c->name);
+	m->label = mg_xstrdup(c->label);
+	if (!(src = add_source(set, c->up_path, err)))
+		return MG_EINPUT;
+	if ((c->layout == MG_LAYOUT_SECTIONS) ||
+	    (c->layout == MG_LAYOUT_PATTERN && c->dialect_rank == 3 && !c->down_path)) {
+		rc = script_sections(m, src, err);
+	} else {
+		bool no_tx = c->no_tx || (c->meta_path && diesel_no_tx(c->meta_path));
+		rc = script_whole(&m->up, src, no_tx, err);
+		if (!rc && c->down_path) {
+			if (!(src = add_source(set, c->down_path, err)))
+				return MG_EINPUT;
+			rc = script_whole(&m->down, src, no_tx, err);
+		}
+		for (size_t i = 0; !rc && i < m->up.dirs.n; i++)
+			if (m->up.dirs.items[i].kind == MG_DIR_DESCRIPTION &&
+			    !m->description && m->up.dirs.items[i].text)
+				m->description = mg_xstrdup(m->up.dirs.items[i].text);
+		if (!rc && !m->description && c->readme_path)
+			m->description = readme_description(c->readme_path);
+	}
+	return rc;
+}
+
+int mg_migset_load(struct mg_migset *set, const char *dir,
+		   const struct mg_migset_opts *opts, struct mg_err *err)
+{
+	struct cands cs = { 0 };
+	int rc;
+
+	memset(set, 0, sizeof(*set));
+	set->dir = mg_xstrdup(dir);
+	rc = discover(dir, opts, &cs, err);
+	if (!rc)
+		rc = check_cands(dir, &cs, &set->layout, err);
+	for (size_t i = 0; !rc && i < cs.n; i++)
+		rc = load_cand(set, &cs.v[i], err);
+	cands_release(&cs);
+	if (rc) {
+		mg_migset_release(set);
+		return rc;
+	}
+	set->loaded = true;
+	return 0;
+}
+
+void mg_migset_release(struct mg_migset *set)
+{
+	for (size_t i = 0; i < set->n; i++) {
+		struct mg_migration *m = &set->items[i];
+		free(m->version);
+		free(m->name);
+		free(m->description);
+		free(m->label);
+		mg_directives_release(&m->up.dirs);
+		mg_directives_release(&m->down.dirs);
+	}
+	free(set->items);
+	for (size_t i = 0; i < set->nsources; i++) {
+		mg_source_release(set->sources[i]);
+		free(set->sources[i]);
+	}
+	free(set->sources);
+	free(set->dir);
+	memset(set, 0, sizeof(*set));
+}
+
+long mg_migset_find(const struct mg_migset *set, const char *v)
+{
+	for (size_t i = 0; i < set->n; i++)
+		if (!mg_version_cmp(set->items[i].version, v))
+			return (long)i;
+	return -1;
+}

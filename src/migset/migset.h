@@ -1,0 +1,86 @@
+/*
+ * migset: the migrations of a directory, discovered, ordered and checksummed.
+ *
+ * Four layouts are detected automatically (docs/migration-layouts.md,
+ * grammar/filenames.ebnf):
+ *   1 sections  20240101120000_name.sql with -- migrate:up / -- migrate:down
+ *   2 pairs     0001_name.up.sql + 0001_name.down.sql
+ *   3 dirs      2024-01-01-120000_name/up.sql + down.sql
+ *   4 releases  v2.1.0_to_v2.2.0/upgrade.sql + downgrade.sql (+ README.md)
+ * or a PCRE2 pattern with named groups version, name, direction replaces the
+ * file-name grammar. Every problem (a name that fits no layout, a duplicate
+ * version, a down without its up, unknown directives, bad text) is found by
+ * mg_migset_load before anything runs.
+ */
+#ifndef MG_MIGSET_H
+#define MG_MIGSET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "../core/err.h"
+#include "../sql/directive.h"
+#include "../sql/source.h"
+
+enum mg_layout {
+	MG_LAYOUT_NONE = 0,
+	MG_LAYOUT_SECTIONS = 1,
+	MG_LAYOUT_PAIRS = 2,
+	MG_LAYOUT_DIRS = 3,
+	MG_LAYOUT_RELEASES = 4,
+	MG_LAYOUT_PATTERN = 5
+};
+
+const char *mg_layout_name(enum mg_layout l);
+
+struct mg_script {
+	bool present;                 /* a file (or section) exists */
+	const struct mg_source *src;  /* borrowed from the set; NULL if absent */
+	size_t off, end;              /* the script's bytes: src->text[off, end) */
+	bool no_tx;                   /* run outside a transaction */
+	bool empty;                   /* nothing but blanks and comments */
+	char checksum[65];            /* SHA-256 hex of the script, CRLF -> LF */
+	struct mg_directives dirs;    /* directives inside [off, end) (owned) */
+};
+
+struct mg_migration {
+	char *version;     /* owned; as recorded in the ledger */
+	char *name;        /* owned; may be "" */
+	char *description; /* owned; from -- migrate:description or README.md */
+	char *label;       /* owned; file or directory name, for messages */
+	struct mg_script up, down;
+};
+
+struct mg_migset_opts {
+	const char *dialect; /* "postgres" or "sqlite": picks .postgres./.sqlite3.
+				files when both exist; NULL = either */
+	const char *pattern; /* PCRE2 file-name pattern or NULL */
+};
+
+struct mg_migset {
+	char *dir;                  /* owned */
+	enum mg_layout layout;
+	struct mg_migration *items; /* ordered by version */
+	size_t n, cap;
+	struct mg_source **sources; /* owned; the files read */
+	size_t nsources, srccap;
+	bool loaded;                /* scripts read (mg_migset_load) */
+};
+
+/* Discover and read every migration in dir into set (ordered). On error
+ * (MG_EIO, MG_EINPUT, MG_ECONFIG for a bad pattern) the set is released. */
+int mg_migset_load(struct mg_migset *set, const char *dir,
+		   const struct mg_migset_opts *opts, struct mg_err *err);
+void mg_migset_release(struct mg_migset *set);
+/* Index of version v (compared by value), or -1. */
+long mg_migset_find(const struct mg_migset *set, const char *v);
+
+/* The script's text with CRLF turned into LF (owned), for execution. */
+char *mg_script_text(const struct mg_script *s, size_t *len_out);
+
+/* Split a file name into version and name by the default grammar. Returns
+ * false if it starts with no version. Out strings are owned. Used by the
+ * loader, `migrate new` and the fuzzers. */
+bool mg_migset_split_name(const char *stem, char **version, char **name);
+
+#endif

@@ -1,0 +1,244 @@
+/* pgparse: libpg_query wrapper; see pgparse.h. */
+#include "pgparse.h"
+
+#include <ctype.h>
+#include <pg_query.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/xalloc.h"
+#include "directive.h"
+
+/* Skip blanks and comments from i; return the first token's offset. */
+static size_t skip_trivia(const char *s, size_t i, size_t end)
+{
+	while (i < end) {
+		if (isspace((unsigned char)s[i])) {
+			i++;
+		} else if ((s[i] == '-' && i + 1 < end && s[i + 1] == '-') ||
+			   (s[i] == '/' && i + 1 < end && s[i + 1] == '*')) {
+			i = mg_sql_skip_element(s, i, end);
+		} else {
+			break;
+		}
+	}
+	return i;
+}
+
+/* Byte offset of 1-based character position pos in s[0..n). */
+static size_t char_to_byte(const char *s, size_t n, int pos)
+{
+	size_t i = 0;
+	int c = 1;
+
+	if (pos <= 1)
+		return 0;
+	while (i < n) {
+		i++;
+		while (i < n && ((unsigned char)s[i] & 0xc0) == 0x80)
+			i++;
+		if (++c == pos)
+			return i;
+	}
+	return n;
+}
+
+/* Find the end of a statement: stmt_location+stmt_len, then the ';'. */
+static size_t stmt_end(const char *s, size_t e, size_t end)
+{
+	size_t j = skip_trivia(s, e, end);
+	if (j < end && s[j] == ';')
+		return j + 1;
+	return e;
+}
+
+static void add_stmt(struct mg_parse *p, size_t off, size_t end)
+{
+	struct mg_stmt *st;
+
+	MG_GROW(p->stmts, p->cap, p->n + 1);
+	st = &p->stmts[p->n++];
+	memset(st, 0, sizeof(*st));
+	st->off = off;
+	st->end = end;
+}
+
+static void add_root(struct mg_parse *p, cJSON *root)
+{
+	MG_GROW(p->roots, p->rootcap, p->nroots + 1);
+	p->roots[p->nroots++] = root;
+}
+
+/* Parse buf (a copy of text[base, base+len)) and append its statements.
+ * Returns 0 on success, -1 on a syntax error (nothing appended). */
+static int parse_chunk(struct mg_parse *p, const char *text, size_t base,
+		       const char *buf, size_t len, char **emsg, size_t *eoff)
+{
+	PgQueryParseResult r = pg_query_parse(buf);
+	cJSON *root, *stmts, *it;
+
+	if (r.error) {
+		if (emsg) {
+			*emsg = mg_xstrdup(r.error->message);
+			*eoff = base + char_to_byte(buf, len, r.error->cursorpos);
+		}
+		pg_query_free_parse_result(r);
+		return -1;
+	}
+	root = cJSON_ParseWithOpts(r.parse_tree, NULL, 0);
+	pg_query_free_parse_result(r);
+	if (!root)
+		return -1; /* cJSON nesting limit on absurd input */
+	add_root(p, root);
+	stmts = cJSON_GetObjectItemCaseSensitive(root, "stmts");
+	cJSON_ArrayForEach(it, stmts) {
+		const cJSON *raw = cJSON_GetObjectItemCaseSensitive(it, "stmt");
+		size_t loc = (size_t)mg_node_int(it, "stmt_location", 0);
+		size_t slen = (size_t)mg_node_int(it, "stmt_len", 0);
+		size_t so, se;
+		if (!slen)
+			slen = len - loc;
+		so = skip_trivia(text, base + loc, base + len);
+		se = stmt_end(text, base + loc + slen, base + len);
+		add_stmt(p, so, se);
+		p->stmts[p->n - 1].tree = raw;
+		p->stmts[p->n - 1].tree_base = base;
+		mg_node_unwrap(raw, &p->stmts[p->n - 1].kind);
+	}
+	return 0;
+}
+
+long mg_pg_split(const char *text, size_t off, size_t end, size_t **spans,
+		 char **error, size_t *error_off)
+{
+	size_t len = end - off;
+	char *buf = mg_xstrndup(text + off, len);
+	PgQuerySplitResult r = pg_query_split_with_scanner(buf);
+	long n = 0;
+
+	*spans = NULL;
+	if (r.error) {
+		*error = mg_xstrdup(r.error->message);
+		*error_off = off + char_to_byte(buf, len, r.error->cursorpos);
+		pg_query_free_split_result(r);
+		free(buf);
+		return -1;
+	}
+	*spans = mg_xcalloc((size_t)r.n_stmts + 1, 2 * sizeof(size_t));
+	for (int i = 0; i < r.n_stmts; i++) {
+		size_t loc = (size_t)r.stmts[i]->stmt_location;
+		size_t sl = (size_t)r.stmts[i]->stmt_len;
+		size_t so, se;
+		if (!sl)
+			sl = len - loc;
+		so = skip_trivia(text, off + loc, off + loc + sl);
+		se = stmt_end(text, off + loc + sl, end);
+		if (so >= off + loc + sl)
+			continue; /* only comments */
+		(*spans)[2 * n] = so;
+		(*spans)[2 * n + 1] = se;
+		n++;
+	}
+	pg_query_free_split_result(r);
+	free(buf);
+	return n;
+}
+
+void mg_pg_parse(const char *text, size_t off, size_t end, struct mg_parse *out)
+{
+	size_t len = end - off, *spans = NULL;
+	char *buf = mg_xstrndup(text + off, len);
+	char *emsg = NULL;
+	size_t eoff = 0;
+	long ns;
+
+	memset(out, 0, sizeof(*out));
+	out->ok = true;
+	if (parse_chunk(out, text, off, buf, len, NULL, NULL) == 0) {
+		free(buf);
+		return;
+	}
+	free(buf);
+	out->ok = false;
+	/* Fall back: statement by statement. */
+	ns = mg_pg_split(text, off, end, &spans, &emsg, &eoff);
+	if (ns < 0) {
+		out->fatal = emsg;
+		out->fatal_off = eoff;
+		add_stmt(out, skip_trivia(text, off, end), end);
+		out->stmts[0].error = mg_xstrdup(emsg);
+		out->stmts[0].error_off = eoff;
+		return;
+	}
+	for (long i = 0; i < ns; i++) {
+		size_t so = spans[2 * i], se = spans[2 * i + 1];
+		char *one = mg_xstrndup(text + so, se - so);
+		size_t before = out->n;
+		if (parse_chunk(out, text, so, one, se - so, &emsg, &eoff) != 0) {
+			add_stmt(out, so, se);
+			out->stmts[out->n - 1].error = emsg ? emsg :
+				mg_xstrdup("statement nests too deeply to analyse");
+			out->stmts[out->n - 1].error_off = emsg ? eoff : so;
+			emsg = NULL;
+		} else if (out->n == before) {
+			/* empty statement */
+		}
+		free(one);
+	}
+	free(spans);
+}
+
+void mg_parse_release(struct mg_parse *p)
+{
+	for (size_t i = 0; i < p->n; i++)
+		free(p->stmts[i].error);
+	free(p->stmts);
+	for (size_t i = 0; i < p->nroots; i++)
+		cJSON_Delete(p->roots[i]);
+	free(p->roots);
+	free(p->fatal);
+	memset(p, 0, sizeof(*p));
+}
+
+const cJSON *mg_node_unwrap(const cJSON *n, const char **name_out)
+{
+	if (name_out)
+		*name_out = NULL;
+	if (!n || !cJSON_IsObject(n) || !n->child)
+		return NULL;
+	if (name_out)
+		*name_out = n->child->string;
+	return n->child;
+}
+
+const cJSON *mg_node_get(const cJSON *n, const char *key)
+{
+	if (!n)
+		return NULL;
+	return cJSON_GetObjectItemCaseSensitive(n, key);
+}
+
+const char *mg_node_str(const cJSON *n, const char *key)
+{
+	const cJSON *v = mg_node_get(n, key);
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+int mg_node_int(const cJSON *n, const char *key, int dflt)
+{
+	const cJSON *v = mg_node_get(n, key);
+	return cJSON_IsNumber(v) ? v->valueint : dflt;
+}
+
+bool mg_node_bool(const cJSON *n, const char *key)
+{
+	return cJSON_IsTrue(mg_node_get(n, key));
+}
+
+int mg_node_location(const cJSON *n)
+{
+	const cJSON *v = mg_node_get(n, "location");
+	if (!v && n && n->child && cJSON_IsObject(n->child))
+		v = mg_node_get(n->child, "location");
+	return cJSON_IsNumber(v) ? v->valueint : -1;
+}

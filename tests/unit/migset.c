@@ -1,0 +1,156 @@
+/* Unit tests: src/migset (layouts, order, errors). */
+#include <stdlib.h>
+
+#include "migset/migset.h"
+#include "test.h"
+
+static int load(const char *dir, struct mg_migset *s, struct mg_err *e)
+{
+	return mg_migset_load(s, dir, NULL, e);
+}
+
+TEST(test_migset__sections_layout)
+{
+	const char *d = mg_test_tmpdir();
+	struct mg_migset s;
+	struct mg_err e = MG_ERR_INIT;
+
+	mg_test_write(d, "20240102000000_b.sql",
+		      "-- migrate:description Add b\n-- migrate:up\nCREATE TABLE b(x int);\n"
+		      "-- migrate:down\nDROP TABLE b;\n");
+	mg_test_write(d, "20240101000000_a.sql",
+		      "-- migrate:up transaction:false\nCREATE INDEX CONCURRENTLY i ON t(x);\n");
+	mg_test_write(d, "README.md", "not a migration");
+	CHECK_INT(load(d, &s, &e), 0);
+	CHECK_INT(s.layout, MG_LAYOUT_SECTIONS);
+	CHECK_INT(s.n, 2);
+	CHECK_STR(s.items[0].version, "20240101000000");
+	CHECK(s.items[0].up.no_tx);
+	CHECK(!s.items[0].down.present);
+	CHECK_STR(s.items[1].name, "b");
+	CHECK_STR(s.items[1].description, "Add b");
+	CHECK(s.items[1].down.present);
+	CHECK(!s.items[1].down.empty);
+	mg_migset_release(&s);
+}
+
+TEST(test_migset__pairs_checksum_ignores_crlf)
+{
+	const char *d1 = mg_test_tmpdir(), *d2 = mg_test_tmpdir();
+	struct mg_migset a, b;
+	struct mg_err e = MG_ERR_INIT;
+
+	mg_test_write(d1, "0001_x.up.sql", "CREATE TABLE x(a int);\nSELECT 1;\n");
+	mg_test_write(d2, "0001_x.up.sql", "\xef\xbb\xbf" "CREATE TABLE x(a int);\r\nSELECT 1;\r\n");
+	mg_test_write(d2, "0001_x.down.sql", "DROP TABLE x;");
+	CHECK_INT(load(d1, &a, &e), 0);
+	CHECK_INT(load(d2, &b, &e), 0);
+	CHECK_INT(a.layout, MG_LAYOUT_PAIRS);
+	CHECK_STR(a.items[0].up.checksum, b.items[0].up.checksum);
+	CHECK(!a.items[0].down.present);
+	CHECK(b.items[0].down.present);
+	mg_migset_release(&a);
+	mg_migset_release(&b);
+}
+
+TEST(test_migset__release_dirs_ordered_semantically)
+{
+	const char *d = mg_test_tmpdir();
+	struct mg_migset s;
+	struct mg_err e = MG_ERR_INIT;
+
+	mg_test_write(d, "v1.10.0_to_v1.11.0/upgrade.sql", "SELECT 11;");
+	mg_test_write(d, "v1.2.0_to_v1.10.0/upgrade.sql", "SELECT 10;");
+	mg_test_write(d, "v1.2.0_to_v1.10.0/downgrade.sql", "SELECT -10;");
+	mg_test_write(d, "v1.2.0_to_v1.10.0/README.md", "# Big release\n");
+	CHECK_INT(load(d, &s, &e), 0);
+	CHECK_INT(s.layout, MG_LAYOUT_RELEASES);
+	CHECK_STR(s.items[0].version, "1.10.0");
+	CHECK_STR(s.items[1].version, "1.11.0");
+	CHECK_STR(s.items[0].description, "Big release");
+	mg_migset_release(&s);
+}
+
+TEST(test_migset__diesel_dirs_with_metadata)
+{
+	const char *d = mg_test_tmpdir();
+	struct mg_migset s;
+	struct mg_err e = MG_ERR_INIT;
+
+	mg_test_write(d, "2024-01-01-120000_create users/up.sql", "CREATE TABLE u();");
+	mg_test_write(d, "2024-01-01-120000_create users/down.sql", "DROP TABLE u;");
+	mg_test_write(d, "2024-02-01-120000_idx/up.sql", "CREATE INDEX CONCURRENTLY i ON u(x);");
+	mg_test_write(d, "2024-02-01-120000_idx/metadata.toml", "run_in_transaction = false\n");
+	CHECK_INT(load(d, &s, &e), 0);
+	CHECK_INT(s.layout, MG_LAYOUT_DIRS);
+	CHECK_STR(s.items[0].name, "create users");
+	CHECK(!s.items[0].up.no_tx);
+	CHECK(s.items[1].up.no_tx);
+	mg_migset_release(&s);
+}
+
+TEST(test_migset__errors_name_the_files)
+{
+	const char *d1 = mg_test_tmpdir(), *d2 = mg_test_tmpdir(), *d3 = mg_test_tmpdir();
+	struct mg_migset s;
+	struct mg_err e = MG_ERR_INIT;
+
+	mg_test_write(d1, "0001_a.up.sql", "SELECT 1;");
+	mg_test_write(d1, "1_b.up.sql", "SELECT 1;");
+	CHECK_INT(load(d1, &s, &e), MG_EINPUT);
+	CHECK_STR(e.id, "duplicate-version");
+	CHECK_CONTAINS(e.msg, "0001_a.up.sql");
+	CHECK_CONTAINS(e.msg, "1_b.up.sql");
+	mg_err_release(&e);
+
+	mg_test_write(d2, "0002_x.down.sql", "SELECT 1;");
+	CHECK_INT(load(d2, &s, &e), MG_EINPUT);
+	CHECK_STR(e.id, "missing-up");
+	mg_err_release(&e);
+
+	mg_test_write(d3, "create_users.sql", "-- migrate:up\nSELECT 1;");
+	CHECK_INT(load(d3, &s, &e), MG_EINPUT);
+	CHECK_STR(e.id, "bad-migration-name");
+	CHECK_CONTAINS(e.file, "create_users.sql");
+	mg_err_release(&e);
+}
+
+TEST(test_migset__pattern_and_dialect_suffix)
+{
+	const char *d = mg_test_tmpdir(), *d2 = mg_test_tmpdir();
+	struct mg_migset s;
+	struct mg_err e = MG_ERR_INIT;
+	struct mg_migset_opts o = { "postgres", NULL };
+	struct mg_migset_opts p = { NULL, "^V(?<version>\\d+)__(?<name>.+)\\.sql$" };
+
+	mg_test_write(d, "20200101_a.postgres.up.sql", "SELECT 'pg';");
+	mg_test_write(d, "20200101_a.sqlite3.up.sql", "SELECT 'lite';");
+	mg_test_write(d, "20200102_b.autocommit.up.sql", "SELECT 2;");
+	CHECK_INT(mg_migset_load(&s, d, &o, &e), 0);
+	CHECK_INT(s.n, 2);
+	CHECK_CONTAINS(s.items[0].up.src->text, "pg");
+	CHECK(s.items[1].up.no_tx);
+	mg_migset_release(&s);
+
+	mg_test_write(d2, "V2__second.sql", "-- migrate:up\nSELECT 2;");
+	mg_test_write(d2, "V10__tenth.sql", "-- migrate:up\nSELECT 10;");
+	CHECK_INT(mg_migset_load(&s, d2, &p, &e), 0);
+	CHECK_INT(s.n, 2);
+	CHECK_STR(s.items[1].version, "10");
+	CHECK_STR(s.items[1].name, "tenth");
+	mg_migset_release(&s);
+}
+
+TEST(test_migset__sql_before_up_marker_rejected)
+{
+	const char *d = mg_test_tmpdir();
+	struct mg_migset s;
+	struct mg_err e = MG_ERR_INIT;
+
+	mg_test_write(d, "1_a.sql", "-- header\nDROP TABLE x;\n-- migrate:up\nSELECT 1;");
+	CHECK_INT(load(d, &s, &e), MG_EINPUT);
+	CHECK_STR(e.id, "sql-outside-section");
+	CHECK_INT(e.line, 2);
+	CHECK_INT(e.col, 1);
+	mg_err_release(&e);
+}
