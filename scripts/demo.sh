@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Build migrate and run it against a fresh SQLite database with the example
-# migrations: status, up, status.
+# migrations: status, up, status. (`migrate COMMAND [OPTIONS]`: the command
+# comes first.)
 set -euo pipefail
 
 root=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd)
@@ -20,10 +21,10 @@ trap 'rm -rf -- "$tmp"' EXIT
 DB=$tmp/example.db
 
 echo
-run build/migrate --dir migrations-example/sqlite --database-url "sqlite:$DB" status
+run build/migrate status --dir migrations-example/sqlite --database-url "sqlite:$DB"
 echo
-run build/migrate --dir migrations-example/sqlite --database-url "sqlite:$DB" up
+run build/migrate up --dir migrations-example/sqlite --database-url "sqlite:$DB"
 echo
-run build/migrate --dir migrations-example/sqlite --database-url "sqlite:$DB" status
+run build/migrate status --dir migrations-example/sqlite --database-url "sqlite:$DB"
 echo
 echo "demo: done (the database was $DB, removed on exit)"
