@@ -1,0 +1,1 @@
+-- migrate:upSELECT 1;-- migrate:downSELECT 2;

@@ -1,0 +1,3 @@
+-- migrate:
+-- migrate:up
+SELECT 1;

@@ -1,0 +1,4 @@
+-- migrate:up
+SELECT e'\\', E'\'', 'E\';
+-- migrate:down
+SELECT E'\

@@ -1,0 +1,4 @@
+   	-- migrate:up
+SELECT 1;
+		--   migrate:down   
+SELECT 2;

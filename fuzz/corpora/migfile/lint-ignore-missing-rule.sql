@@ -1,0 +1,3 @@
+-- migrate:up
+-- migrate:lint-ignore -- reason but no rule
+SELECT 1;

@@ -1,0 +1,2 @@
+CREATE TABLE t(x int);
+-- not a marker: migrate:up

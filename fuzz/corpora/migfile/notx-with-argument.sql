@@ -1,0 +1,3 @@
+-- migrate:no-transaction please
+-- migrate:up
+SELECT 1;

@@ -1,0 +1,4 @@
+-- migrate:up
+-- nothing yet
+/* TODO */
+-- migrate:down

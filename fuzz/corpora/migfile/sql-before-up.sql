@@ -1,0 +1,3 @@
+CREATE TABLE early(x int);
+-- migrate:up
+CREATE TABLE t(x int);

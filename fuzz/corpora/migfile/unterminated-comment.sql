@@ -1,0 +1,3 @@
+-- migrate:up
+/* open
+-- migrate:down

@@ -1,0 +1,3 @@
+-- migrate:up
+DO $body$ BEGIN PERFORM 1; END
+-- migrate:down

@@ -1,0 +1,3 @@
+-- migrate:up
+SELECT "open
+-- migrate:down

@@ -1,0 +1,4 @@
+-- migrate:up
+SELECT 'never closed;
+-- migrate:down
+SELECT 2;

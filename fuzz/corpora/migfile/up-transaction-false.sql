@@ -1,0 +1,4 @@
+-- migrate:up transaction:false
+ALTER TYPE mood ADD VALUE 'ecstatic';
+-- migrate:down transaction:true
+SELECT 1;

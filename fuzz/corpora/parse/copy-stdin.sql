@@ -1,0 +1,5 @@
+COPY t (a, b) FROM stdin;
+1	x
+2	y
+\.
+SELECT 1;
