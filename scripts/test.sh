@@ -107,6 +107,24 @@ else
 	status=1
 fi
 
+# 3. Fuzz harnesses: clang + libFuzzer, corpus replay and a short fixed-time
+# run per target (docs/fuzzing.md). MIGRATE_SKIP_FUZZ=1 skips it.
+if [[ "${MIGRATE_SKIP_FUZZ:-0}" != 1 ]]; then
+	step "fuzz (scripts/fuzz-ci.sh)"
+	fuzz_log=$logdir/fuzz.log
+	MIGRATE_FUZZ_SECONDS=${MIGRATE_FUZZ_SECONDS:-20} bash scripts/fuzz-ci.sh 2>&1 | tee "$fuzz_log"
+	fuzz_rc=${PIPESTATUS[0]}
+	fuzz_line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$fuzz_log" | tail -n 1)
+	if [[ -n "$fuzz_line" ]]; then
+		total_pass=$((total_pass + ${fuzz_line%% passed*}))
+		fuzz_failed=${fuzz_line#*, }
+		total_fail=$((total_fail + ${fuzz_failed%% failed}))
+	else
+		total_fail=$((total_fail + 1))
+	fi
+	((fuzz_rc == 0)) || status=1
+fi
+
 echo
 if ((status != 0)); then
 	echo "test.sh: FAILED"
