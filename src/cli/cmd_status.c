@@ -1,16 +1,229 @@
-/* cmd_status: `migrate status` (placeholder until implemented). */
+/* cmd_status: `migrate status` (docs/commands/migrate-status.md). One ledger
+ * query, no per-migration queries, no lock, nothing written. */
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
+#include "../core/buf.h"
+#include "../run/runner.h"
 #include "cmd.h"
+#include "common.h"
+
+enum { O_FORMAT = 1, O_CHECK };
+
+static const struct mg_opt opts[] = {
+	{ "format", O_FORMAT, true },
+	{ "check", O_CHECK, false },
+	{ NULL, 0, false }
+};
+
+static const char *name_of(const struct mg_migration *m,
+			   const struct mg_ledger_row *row)
+{
+	if (m)
+		return m->name;
+	return row && row->name ? row->name : "";
+}
+
+static void print_text(const struct mg_ctx *ctx, const struct mg_runner *r)
+{
+	const struct mg_plan *p = &r->plan;
+	struct mg_buf b = MG_BUF_INIT;
+	size_t w = 4;
+
+	for (size_t i = 0; i < p->n; i++) {
+		const struct mg_plan_item *it = &p->items[i];
+		size_t l = strlen(name_of(it->mig >= 0 ? &ctx->set.items[it->mig] : NULL,
+					   it->row >= 0 ? &r->rows.v[it->row] : NULL));
+		if (l > w)
+			w = l;
+	}
+	if (w > 40)
+		w = 40;
+	mg_buf_addf(&b, "migrations %s (%s, %zu)\n", ctx->set.dir,
+		    mg_layout_name(ctx->set.layout), ctx->set.n);
+	mg_buf_addf(&b, "database   %s, ledger %s%s\n\n", ctx->url.redacted,
+		    r->ledger.display, r->ledger.exists ? "" : " (not created yet)");
+	for (size_t i = 0; i < p->n; i++) {
+		const struct mg_plan_item *it = &p->items[i];
+		const struct mg_migration *m = it->mig >= 0 ? &ctx->set.items[it->mig] : NULL;
+		const struct mg_ledger_row *row = it->row >= 0 ? &r->rows.v[it->row] : NULL;
+		const char *v = m ? m->version : row->version;
+
+		mg_buf_addf(&b, "  %-8s %-14s  %-*.*s", mg_plan_state_name(it->state), v,
+			    (int)w, (int)w, name_of(m, row));
+		if (row && row->applied_at)
+			mg_buf_addf(&b, "  %s", row->applied_at);
+		if (it->drifted)
+			mg_buf_adds(&b, "  DRIFTED: the file changed since it was applied");
+		if (it->out_of_order)
+			mg_buf_adds(&b, "  OUT OF ORDER: older than the newest applied");
+		if (it->state == MG_PLAN_MISSING)
+			mg_buf_adds(&b, "  MISSING: no file");
+		if (it->state == MG_PLAN_DIRTY)
+			mg_buf_addf(&b, "  DIRTY: %s, %ld statement%s done%s", row->state,
+				    row->statements_done,
+				    row->statements_done == 1 ? "" : "s",
+				    m ? "" : ", no file");
+		/* trim trailing blanks of the padded name */
+		while (b.len && b.buf[b.len - 1] == ' ')
+			b.buf[--b.len] = '\0';
+		mg_buf_addc(&b, '\n');
+	}
+	if (p->n)
+		mg_buf_addc(&b, '\n');
+	mg_buf_addf(&b, "%zu applied, %zu pending", p->napplied, p->npending);
+	if (p->ndirty)
+		mg_buf_addf(&b, ", %zu dirty", p->ndirty);
+	if (p->ndrifted)
+		mg_buf_addf(&b, ", %zu drifted", p->ndrifted);
+	if (p->nmissing)
+		mg_buf_addf(&b, ", %zu missing", p->nmissing);
+	if (p->nout_of_order)
+		mg_buf_addf(&b, ", %zu out of order", p->nout_of_order);
+	mg_buf_addc(&b, '\n');
+	fwrite(b.buf, 1, b.len, stdout);
+	mg_buf_release(&b);
+}
+
+static void jstr(struct mg_buf *b, const char *key, const char *v)
+{
+	mg_buf_addf(b, "\"%s\": ", key);
+	if (!v) {
+		mg_buf_adds(b, "null");
+		return;
+	}
+	mg_buf_addc(b, '"');
+	mg_buf_add_json_str(b, v);
+	mg_buf_addc(b, '"');
+}
+
+static void print_json(const struct mg_ctx *ctx, const struct mg_runner *r)
+{
+	const struct mg_plan *p = &r->plan;
+	struct mg_buf b = MG_BUF_INIT;
+
+	mg_buf_adds(&b, "{\n  \"version\": 1,\n  ");
+	jstr(&b, "dialect", mg_dialect_name(ctx->dialect));
+	mg_buf_adds(&b, ",\n  ");
+	jstr(&b, "database", ctx->url.redacted);
+	mg_buf_adds(&b, ",\n  ");
+	jstr(&b, "dir", ctx->set.dir);
+	mg_buf_adds(&b, ",\n  ");
+	jstr(&b, "layout", mg_layout_name(ctx->set.layout));
+	mg_buf_adds(&b, ",\n  ");
+	jstr(&b, "ledger", r->ledger.display);
+	mg_buf_addf(&b, ",\n  \"ledger_exists\": %s,\n", r->ledger.exists ? "true" : "false");
+	mg_buf_addf(&b, "  \"summary\": {\"applied\": %zu, \"pending\": %zu, "
+		    "\"dirty\": %zu, \"drifted\": %zu, \"missing\": %zu, "
+		    "\"out_of_order\": %zu},\n  \"migrations\": [",
+		    p->napplied, p->npending, p->ndirty, p->ndrifted, p->nmissing,
+		    p->nout_of_order);
+	for (size_t i = 0; i < p->n; i++) {
+		const struct mg_plan_item *it = &p->items[i];
+		const struct mg_migration *m = it->mig >= 0 ? &ctx->set.items[it->mig] : NULL;
+		const struct mg_ledger_row *row = it->row >= 0 ? &r->rows.v[it->row] : NULL;
+
+		mg_buf_adds(&b, i ? ",\n    {" : "\n    {");
+		jstr(&b, "version", m ? m->version : row->version);
+		mg_buf_adds(&b, ", ");
+		jstr(&b, "name", name_of(m, row));
+		mg_buf_adds(&b, ", ");
+		jstr(&b, "state", mg_plan_state_name(it->state));
+		mg_buf_adds(&b, ", ");
+		jstr(&b, "file", m && m->up.src ? m->up.src->path : NULL);
+		mg_buf_adds(&b, ", ");
+		jstr(&b, "description", m ? m->description : NULL);
+		mg_buf_addf(&b, ", \"no_transaction\": %s", m && m->up.no_tx ? "true" : "false");
+		mg_buf_adds(&b, ", ");
+		jstr(&b, "checksum", m ? m->up.checksum : NULL);
+		mg_buf_adds(&b, ", ");
+		jstr(&b, "applied_checksum", row ? row->checksum : NULL);
+		mg_buf_addf(&b, ", \"drifted\": %s, \"out_of_order\": %s, ",
+			    it->drifted ? "true" : "false",
+			    it->out_of_order ? "true" : "false");
+		jstr(&b, "applied_at", row ? row->applied_at : NULL);
+		if (row && row->execution_ms >= 0)
+			mg_buf_addf(&b, ", \"execution_ms\": %ld", row->execution_ms);
+		else
+			mg_buf_adds(&b, ", \"execution_ms\": null");
+		mg_buf_adds(&b, ", ");
+		jstr(&b, "applied_by", row ? row->applied_by : NULL);
+		mg_buf_adds(&b, ", ");
+		jstr(&b, "ledger_state", row ? row->state : NULL);
+		if (row)
+			mg_buf_addf(&b, ", \"statements_done\": %ld}", row->statements_done);
+		else
+			mg_buf_adds(&b, ", \"statements_done\": null}");
+	}
+	mg_buf_adds(&b, p->n ? "\n  ]\n}\n" : "]\n}\n");
+	fwrite(b.buf, 1, b.len, stdout);
+	mg_buf_release(&b);
+}
 
 static int run(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	fputs("migrate: error: 'status' is not implemented yet\n", stderr);
-	return 2;
+	struct mg_cli cli;
+	struct mg_ctx ctx;
+	struct mg_err err = MG_ERR_INIT;
+	struct mg_runner r;
+	const char *format;
+	bool check;
+	int rc;
+
+	memset(&ctx, 0, sizeof(ctx));
+	if (mg_cli_parse(argc, argv, opts, &cli, &err))
+		return mg_ctx_fail(&ctx, &cli, &err);
+	format = mg_cli_get(&cli, O_FORMAT, NULL);
+	check = mg_cli_has(&cli, O_CHECK);
+	if (format && strcmp(format, "text") && strcmp(format, "json")) {
+		mg_err_set(&err, MG_EUSAGE, "bad-option",
+			   "unknown format '%s'", format);
+		mg_err_hint(&err, "use --format text or --format json");
+		return mg_ctx_fail(&ctx, &cli, &err);
+	}
+	if (cli.npos) {
+		mg_err_set(&err, MG_EUSAGE, "bad-argument",
+			   "unexpected argument '%s'", cli.pos[0]);
+		return mg_ctx_fail(&ctx, &cli, &err);
+	}
+	if (mg_ctx_load(&ctx, &cli, MG_CTX_SET | MG_CTX_DB | MG_CTX_READONLY, &err))
+		return mg_ctx_fail(&ctx, &cli, &err);
+	if ((rc = mg_runner_open(&r, &ctx.cfg, &ctx.set, ctx.db, false, &err))) {
+		mg_runner_close(&r);
+		return mg_ctx_fail(&ctx, &cli, &err);
+	}
+	if (format && !strcmp(format, "json"))
+		print_json(&ctx, &r);
+	else
+		print_text(&ctx, &r);
+	rc = 0;
+	if (check && (r.plan.npending || r.plan.ndirty || r.plan.ndrifted ||
+		      r.plan.nmissing))
+		rc = 1;
+	mg_runner_close(&r);
+	mg_ctx_release(&ctx);
+	mg_cli_release(&cli);
+	return rc;
 }
 
 const struct mg_cmd mg_cmd_status = {
-	"status", "not implemented yet", "usage: migrate status\n", run
+	"status", "show applied, pending, dirty, drifted and missing migrations",
+	"usage: migrate status [--format text|json] [--check]\n"
+	"\n"
+	"List every migration with its state: applied (with applied_at),\n"
+	"pending, dirty (a no-transaction migration that failed or was\n"
+	"interrupted), missing (recorded but the file is gone), and the flags\n"
+	"drifted (the file changed since it was applied) and out of order\n"
+	"(pending but older than the newest applied). Reads the ledger once;\n"
+	"takes no lock and writes nothing.\n"
+	"\n"
+	"options:\n"
+	"  --format text|json   output format (JSON: docs/commands/migrate-status.md)\n"
+	"  --check              exit 1 when anything is pending, dirty, drifted or\n"
+	"                       missing\n"
+	"\n" MG_CLI_COMMON_HELP
+	"\nexit codes: 0 ok; 1 --check found something; 2 usage, configuration\n"
+	"or input error; 3 database error (docs/exit-codes.md)\n",
+	run
 };

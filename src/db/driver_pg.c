@@ -1,0 +1,514 @@
+/*
+ * driver_pg: the PostgreSQL driver over libpq (see driver.h).
+ *
+ * Connects with PQconnectdbParams(expand_dbname) so URLs and conninfo
+ * strings go to libpq untouched (PG* variables, .pgpass, sslmode, service
+ * files all work) and sets fallback_application_name "migrate". The runner
+ * lock is a session advisory lock keyed by the first 8 bytes of
+ * SHA-256(key), polled with pg_try_advisory_lock so the waiting runner can
+ * say who holds it (pg_locks joined with pg_stat_activity).
+ */
+#include "driver.h"
+
+#include <libpq-fe.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/buf.h"
+#include "../core/sha256.h"
+#include "../core/xalloc.h"
+
+#define NCACHE 32
+
+struct cached {
+	char *sql;
+	char name[16];
+};
+
+struct pg {
+	struct mg_db base;      /* first */
+	PGconn *conn;
+	PGcancel *cancel;       /* for mg_db_ops.cancel (signal-safe PQcancel) */
+	struct mg_db_opts opts;
+	char lock_key[24];      /* decimal bigint of the held advisory lock */
+	bool locked;
+	struct cached cache[NCACHE];
+	size_t ncache;
+	unsigned seq;
+};
+
+static struct pg *PG(struct mg_db *db)
+{
+	return (struct pg *)db;
+}
+
+static void notice(void *arg, const char *msg)
+{
+	struct pg *p = arg;
+	char *s;
+	size_t n;
+
+	if (!p->opts.notice)
+		return;
+	s = mg_dburl_scrub(p->base.url, msg);
+	n = strlen(s);
+	while (n && s[n - 1] == '\n')
+		s[--n] = '\0';
+	fprintf(p->opts.notice, "migrate: server %s\n", s);
+	free(s);
+}
+
+/* Copy libpq's connection-level error into err (scrubbed). */
+static int conn_fail(struct pg *p, const char *id, const char *what,
+		     struct mg_err *err)
+{
+	char *m = mg_xstrdup(p->conn ? PQerrorMessage(p->conn) : "out of memory");
+	size_t n = strlen(m);
+
+	while (n && (m[n - 1] == '\n' || m[n - 1] == ' '))
+		m[--n] = '\0';
+	mg_err_set(err, MG_EDB, id, "%s: %s", what, m);
+	free(m);
+	mg_dburl_scrub_err(p->base.url, err);
+	return MG_EDB;
+}
+
+/* Fill last and err from a failed result (res may be NULL). */
+static int res_fail(struct pg *p, PGresult *res, struct mg_err *err)
+{
+	struct mg_db_last *l = &p->base.last;
+	const char *state, *pos, *prim, *det, *hint;
+
+	memset(l, 0, sizeof(*l));
+	if (!res || PQstatus(p->conn) == CONNECTION_BAD) {
+		if (PQstatus(p->conn) == CONNECTION_BAD)
+			l->conn_lost = true;
+		if (!res)
+			return conn_fail(p, "connection-lost", "database connection failed", err);
+	}
+	state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+	pos = PQresultErrorField(res, PG_DIAG_STATEMENT_POSITION);
+	prim = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
+	det = PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL);
+	hint = PQresultErrorField(res, PG_DIAG_MESSAGE_HINT);
+	if (state)
+		snprintf(l->sqlstate, sizeof(l->sqlstate), "%s", state);
+	if (pos)
+		l->position = strtol(pos, NULL, 10);
+	l->lock_timeout = state && !strcmp(state, "55P03");
+	l->canceled = state && !strcmp(state, "57014");
+	if (!prim) {
+		char *m = mg_xstrdup(PQresultErrorMessage(res));
+		size_t n = strlen(m);
+		while (n && m[n - 1] == '\n')
+			m[--n] = '\0';
+		mg_err_set(err, MG_EDB, l->conn_lost ? "connection-lost" : "sql-error",
+			   "%s", n ? m : "unknown database error");
+		free(m);
+	} else {
+		mg_err_set(err, MG_EDB, l->lock_timeout ? "lock-timeout" : "sql-error",
+			   "%s", prim);
+	}
+	if (state && det)
+		mg_err_detail(err, "SQLSTATE %s: %s", state, det);
+	else if (state)
+		mg_err_detail(err, "SQLSTATE %s", state);
+	if (hint)
+		mg_err_hint(err, "%s", hint);
+	mg_dburl_scrub_err(p->base.url, err);
+	return MG_EDB;
+}
+
+static bool res_ok(PGresult *res)
+{
+	ExecStatusType s = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
+	return s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK ||
+	       s == PGRES_EMPTY_QUERY;
+}
+
+static void pg_close(struct mg_db *db)
+{
+	struct pg *p = PG(db);
+
+	for (size_t i = 0; i < p->ncache; i++)
+		free(p->cache[i].sql);
+	if (p->cancel)
+		PQfreeCancel(p->cancel);
+	if (p->conn)
+		PQfinish(p->conn);
+	free(p);
+}
+
+static int pg_open(struct mg_db **out, const struct mg_dburl *url,
+		   const struct mg_db_opts *opts, struct mg_err *err)
+{
+	struct pg *p = mg_xcalloc(1, sizeof(*p));
+	const char *keys[] = { "dbname", "fallback_application_name", NULL };
+	const char *vals[] = { url->conninfo, "migrate", NULL };
+
+	p->base.ops = &mg_driver_pg;
+	p->base.url = url;
+	if (opts)
+		p->opts = *opts;
+	p->conn = PQconnectdbParams(keys, vals, 1);
+	if (!p->conn || PQstatus(p->conn) != CONNECTION_OK) {
+		conn_fail(p, "cannot-connect", "cannot connect to PostgreSQL", err);
+		mg_err_hint(err, "check the database URL (%s), that the server is "
+				 "running and that PG* variables and ~/.pgpass are right",
+			    url->redacted);
+		pg_close(&p->base);
+		return MG_EDB;
+	}
+	PQsetNoticeProcessor(p->conn, notice, p);
+	p->cancel = PQgetCancel(p->conn);
+	*out = &p->base;
+	return 0;
+}
+
+/* Drain a COPY started by a migration statement: migrate sends no data. */
+static PGresult *end_copy(struct pg *p, PGresult *res)
+{
+	ExecStatusType s = PQresultStatus(res);
+	PGresult *r, *last = NULL;
+
+	if (s == PGRES_COPY_IN)
+		PQputCopyEnd(p->conn, "migrate cannot feed COPY FROM STDIN: use "
+			     "INSERT, or COPY FROM a server-side file");
+	else if (s == PGRES_COPY_OUT) {
+		char *buf;
+		while (PQgetCopyData(p->conn, &buf, 0) > 0)
+			PQfreemem(buf);
+	}
+	PQclear(res);
+	while ((r = PQgetResult(p->conn))) {
+		PQclear(last);
+		last = r;
+	}
+	return last;
+}
+
+static int pg_exec(struct mg_db *db, const char *sql, struct mg_err *err)
+{
+	struct pg *p = PG(db);
+	PGresult *res = PQexec(p->conn, sql);
+	int rc = 0;
+
+	memset(&db->last, 0, sizeof(db->last));
+	if (res && (PQresultStatus(res) == PGRES_COPY_IN ||
+		    PQresultStatus(res) == PGRES_COPY_OUT))
+		res = end_copy(p, res);
+	if (!res_ok(res))
+		rc = res_fail(p, res, err);
+	PQclear(res);
+	return rc;
+}
+
+/* The name of the prepared statement for sql, preparing it if needed. */
+static const char *prepared(struct pg *p, const char *sql, int nparams,
+			    struct mg_err *err)
+{
+	struct cached *c;
+	PGresult *res;
+
+	for (size_t i = 0; i < p->ncache; i++)
+		if (!strcmp(p->cache[i].sql, sql))
+			return p->cache[i].name;
+	if (p->ncache == NCACHE)
+		return NULL; /* full: run unprepared */
+	c = &p->cache[p->ncache];
+	snprintf(c->name, sizeof(c->name), "mg_%u", ++p->seq);
+	res = PQprepare(p->conn, c->name, sql, nparams, NULL);
+	if (!res_ok(res)) {
+		res_fail(p, res, err);
+		PQclear(res);
+		return "";
+	}
+	PQclear(res);
+	c->sql = mg_xstrdup(sql);
+	p->ncache++;
+	return c->name;
+}
+
+static int pg_query(struct mg_db *db, const char *sql, int nparams,
+		    const char *const *params, struct mg_rows *out,
+		    struct mg_err *err)
+{
+	struct pg *p = PG(db);
+	const char *name;
+	PGresult *res;
+	int rc = 0;
+
+	memset(&db->last, 0, sizeof(db->last));
+	if (out)
+		memset(out, 0, sizeof(*out));
+	name = prepared(p, sql, nparams, err);
+	if (name && !*name)
+		return err ? err->code : MG_EDB;
+	if (name)
+		res = PQexecPrepared(p->conn, name, nparams, params, NULL, NULL, 0);
+	else
+		res = PQexecParams(p->conn, sql, nparams, NULL, params, NULL, NULL, 0);
+	if (!res_ok(res)) {
+		rc = res_fail(p, res, err);
+	} else if (out && PQresultStatus(res) == PGRES_TUPLES_OK) {
+		out->nrows = (size_t)PQntuples(res);
+		out->ncols = (size_t)PQnfields(res);
+		out->cells = mg_xcalloc(out->nrows * out->ncols + 1, sizeof(char *));
+		for (size_t r = 0; r < out->nrows; r++)
+			for (size_t c = 0; c < out->ncols; c++)
+				if (!PQgetisnull(res, (int)r, (int)c))
+					out->cells[r * out->ncols + c] =
+						mg_xstrdup(PQgetvalue(res, (int)r, (int)c));
+	}
+	PQclear(res);
+	return rc;
+}
+
+static int pg_begin(struct mg_db *db, struct mg_err *err)
+{
+	int rc = pg_exec(db, "BEGIN", err);
+
+	if (!rc)
+		db->in_tx = true;
+	return rc;
+}
+
+static int pg_commit(struct mg_db *db, struct mg_err *err)
+{
+	int rc = pg_exec(db, "COMMIT", err);
+
+	db->in_tx = false;
+	return rc;
+}
+
+static int pg_rollback(struct mg_db *db, struct mg_err *err)
+{
+	int rc = 0;
+
+	if (PQtransactionStatus(PG(db)->conn) != PQTRANS_IDLE)
+		rc = pg_exec(db, "ROLLBACK", err);
+	db->in_tx = false;
+	return rc;
+}
+
+/* The advisory lock key for key: SHA-256's first 8 bytes as a bigint. */
+static int64_t lock_key(const char *key)
+{
+	struct mg_sha256 s;
+	uint8_t h[32];
+	uint64_t v = 0;
+
+	mg_sha256_init(&s);
+	mg_sha256_update(&s, key, strlen(key));
+	mg_sha256_final(&s, h);
+	for (int i = 0; i < 8; i++)
+		v = (v << 8) | h[i];
+	return (int64_t)v;
+}
+
+/* Describe who holds advisory lock k into b ("" when unknown). */
+static void lock_holder(struct pg *p, int64_t k, struct mg_buf *b)
+{
+	char cls[24], obj[24];
+	const char *params[2] = { cls, obj };
+	struct mg_rows r;
+	struct mg_err e = MG_ERR_INIT;
+	uint64_t u = (uint64_t)k;
+
+	snprintf(cls, sizeof(cls), "%u", (unsigned)(u >> 32));
+	snprintf(obj, sizeof(obj), "%u", (unsigned)(u & 0xffffffffu));
+	if (pg_query(&p->base,
+		     "SELECT a.pid, coalesce(a.application_name, ''), "
+		     "coalesce(a.usename::text, ''), "
+		     "coalesce(host(a.client_addr), 'local socket'), "
+		     "to_char(a.backend_start AT TIME ZONE 'UTC', "
+		     "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), coalesce(a.state, ''), "
+		     "to_char(a.state_change AT TIME ZONE 'UTC', "
+		     "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') "
+		     "FROM pg_catalog.pg_locks l "
+		     "JOIN pg_catalog.pg_stat_activity a ON a.pid = l.pid "
+		     "WHERE l.locktype = 'advisory' AND l.granted "
+		     "AND l.database = (SELECT oid FROM pg_catalog.pg_database "
+		     "WHERE datname = current_database()) "
+		     "AND l.classid = $1::oid AND l.objid = $2::oid AND l.objsubid = 1",
+		     2, params, &r, &e) == 0 && r.nrows) {
+		mg_buf_addf(b, "pid %s", mg_rows_get(&r, 0, 0));
+		if (*mg_rows_get(&r, 0, 1))
+			mg_buf_addf(b, ", application_name '%s'", mg_rows_get(&r, 0, 1));
+		mg_buf_addf(b, ", user %s from %s, connected since %s",
+			    mg_rows_get(&r, 0, 2), mg_rows_get(&r, 0, 3),
+			    mg_rows_get(&r, 0, 4) ? mg_rows_get(&r, 0, 4) : "?");
+		if (*mg_rows_get(&r, 0, 5))
+			mg_buf_addf(b, ", %s since %s", mg_rows_get(&r, 0, 5),
+				    mg_rows_get(&r, 0, 6) ? mg_rows_get(&r, 0, 6) : "?");
+	}
+	mg_rows_release(&r);
+	mg_err_release(&e);
+}
+
+static int pg_lock(struct mg_db *db, const char *key, struct mg_err *err)
+{
+	struct pg *p = PG(db);
+	int64_t k = lock_key(key);
+	const char *params[1] = { p->lock_key };
+	long long start = mg_db_clock_us();
+	long sleep_ms = 50;
+	bool told = false;
+	struct mg_buf who = MG_BUF_INIT;
+
+	snprintf(p->lock_key, sizeof(p->lock_key), "%lld", (long long)k);
+	for (;;) {
+		struct mg_rows r;
+		int rc = pg_query(db, "SELECT pg_catalog.pg_try_advisory_lock($1::bigint)",
+				  1, params, &r, err);
+		const char *v;
+		long waited;
+		if (rc)
+			return rc;
+		v = mg_rows_get(&r, 0, 0);
+		if (v && !strcmp(v, "t")) {
+			mg_rows_release(&r);
+			p->locked = true;
+			mg_buf_release(&who);
+			return 0;
+		}
+		mg_rows_release(&r);
+		if (p->opts.stop && p->opts.stop()) {
+			mg_buf_release(&who);
+			return mg_err_set(err, MG_EINTERRUPTED, "interrupted",
+					  "interrupted while waiting for the migration lock");
+		}
+		waited = (long)((mg_db_clock_us() - start) / 1000);
+		if (!told || waited >= p->opts.lock_wait_ms) {
+			mg_buf_reset(&who);
+			lock_holder(p, k, &who);
+		}
+		if (waited >= p->opts.lock_wait_ms) {
+			mg_err_set(err, MG_EDB, "lock-timeout",
+				   "another runner holds the migration lock for '%s' "
+				   "(held by %s); gave up after %ld ms", key,
+				   who.len ? who.buf : "an unknown session",
+				   p->opts.lock_wait_ms);
+			mg_err_hint(err, "wait for the other 'migrate up' to finish, or "
+					 "raise lock_wait (--lock-wait 5m)");
+			mg_buf_release(&who);
+			return MG_EDB;
+		}
+		if (!told && p->opts.notice) {
+			fprintf(p->opts.notice, "migrate: waiting for the migration lock "
+				"held by %s (up to %lds, lock_wait)\n",
+				who.len ? who.buf : "another session",
+				p->opts.lock_wait_ms / 1000);
+			fflush(p->opts.notice);
+			told = true;
+		}
+		if (sleep_ms > p->opts.lock_wait_ms - waited)
+			sleep_ms = p->opts.lock_wait_ms - waited;
+		mg_db_sleep_ms(sleep_ms);
+		if (sleep_ms < 1000)
+			sleep_ms *= 2;
+	}
+}
+
+static int pg_unlock(struct mg_db *db, struct mg_err *err)
+{
+	struct pg *p = PG(db);
+	const char *params[1] = { p->lock_key };
+	int rc;
+
+	if (!p->locked)
+		return 0;
+	rc = pg_query(db, "SELECT pg_catalog.pg_advisory_unlock($1::bigint)", 1,
+		      params, NULL, err);
+	p->locked = false;
+	return rc;
+}
+
+static void pg_cancel(struct mg_db *db)
+{
+	struct pg *p = PG(db);
+	char buf[256];
+
+	if (p->cancel)
+		PQcancel(p->cancel, buf, sizeof(buf));
+}
+
+static char *pg_current_schema(struct mg_db *db, struct mg_err *err)
+{
+	struct mg_rows r;
+	char *s = NULL;
+
+	if (pg_query(db, "SELECT current_schema()", 0, NULL, &r, err))
+		return NULL;
+	if (mg_rows_get(&r, 0, 0))
+		s = mg_xstrdup(mg_rows_get(&r, 0, 0));
+	else
+		mg_err_set(err, MG_ECONFIG, "no-current-schema",
+			   "the search_path names no existing schema");
+	mg_rows_release(&r);
+	if (!s)
+		mg_err_hint(err, "set \"migrations_schema\" in the config or fix "
+				 "the role's search_path");
+	return s;
+}
+
+static int pg_table_columns(struct mg_db *db, const char *schema,
+			    const char *table, struct mg_rows *out,
+			    struct mg_err *err)
+{
+	const char *params[2] = { schema, table };
+
+	return pg_query(db,
+			"SELECT a.attname FROM pg_catalog.pg_attribute a "
+			"JOIN pg_catalog.pg_class c ON c.oid = a.attrelid "
+			"JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+			"WHERE n.nspname = $1 AND c.relname = $2 AND a.attnum > 0 "
+			"AND NOT a.attisdropped ORDER BY a.attnum",
+			2, params, out, err);
+}
+
+static int pg_index_state(struct mg_db *db, const char *schema,
+			  const char *name, int *state, struct mg_err *err)
+{
+	const char *params[2] = { name, schema };
+	struct mg_rows r;
+	int rc;
+
+	*state = 0;
+	rc = pg_query(db,
+		      "SELECT i.indisvalid FROM pg_catalog.pg_index i "
+		      "JOIN pg_catalog.pg_class c ON c.oid = i.indexrelid "
+		      "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+		      "WHERE c.relname = $1 AND (CASE WHEN $2::text IS NULL "
+		      "THEN pg_catalog.pg_table_is_visible(c.oid) "
+		      "ELSE n.nspname = $2::text END)",
+		      2, params, &r, err);
+	if (rc)
+		return rc;
+	if (r.nrows)
+		*state = !strcmp(mg_rows_get(&r, 0, 0), "t") ? 1 : 2;
+	mg_rows_release(&r);
+	return 0;
+}
+
+const struct mg_db_ops mg_driver_pg = {
+	.name = "postgres",
+	.dialect = MG_DIALECT_PG,
+	.transactional_ddl = true,
+	.begin_sql = "BEGIN",
+	.open = pg_open,
+	.close = pg_close,
+	.exec = pg_exec,
+	.query = pg_query,
+	.begin = pg_begin,
+	.commit = pg_commit,
+	.rollback = pg_rollback,
+	.lock = pg_lock,
+	.unlock = pg_unlock,
+	.cancel = pg_cancel,
+	.current_schema = pg_current_schema,
+	.table_columns = pg_table_columns,
+	.index_state = pg_index_state,
+	.backup = NULL,
+};

@@ -1,0 +1,475 @@
+/*
+ * driver_sqlite: the SQLite driver (see driver.h).
+ *
+ * Locking: there is no runner-wide lock. Each migration runs in
+ * BEGIN IMMEDIATE, which takes the database's write lock; a busy handler
+ * waits for it up to lock_wait_ms with backoff, telling the user once which
+ * process holds it (from /proc/locks, best effort). The runner re-reads the
+ * ledger inside that transaction, so a runner that waited finds the
+ * migration applied and skips it.
+ *
+ * PRAGMA foreign_keys and every other PRAGMA keep the user's settings.
+ */
+#include "driver.h"
+
+#include <errno.h>
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../core/buf.h"
+#include "../core/xalloc.h"
+
+#define NCACHE 16
+
+struct cached {
+	char *sql;
+	sqlite3_stmt *st;
+};
+
+struct sq {
+	struct mg_db base;       /* first */
+	sqlite3 *h;
+	char *path;              /* owned; the file, for lock diagnostics */
+	struct mg_db_opts opts;
+	long long wait_start;    /* busy handler: when the wait began */
+	bool told;               /* busy handler: notice printed */
+	struct cached cache[NCACHE];
+	size_t ncache;
+};
+
+static struct sq *SQ(struct mg_db *db)
+{
+	return (struct sq *)db;
+}
+
+/* Byte offset -> 1-based character position. */
+static long char_pos(const char *s, int byte_off)
+{
+	long pos = 1;
+
+	if (!s || byte_off < 0)
+		return 0;
+	for (int i = 0; i < byte_off && s[i]; i++)
+		if (((unsigned char)s[i] & 0xc0) != 0x80)
+			pos++;
+	return pos;
+}
+
+static int fail(struct sq *q, int rc, const char *sql, struct mg_err *err)
+{
+	int ext = sqlite3_extended_errcode(q->h);
+	const char *msg = sqlite3_errmsg(q->h);
+	struct mg_db_last *l = &q->base.last;
+
+	memset(l, 0, sizeof(*l));
+	l->code = ext ? ext : rc;
+	if (sql)
+		l->position = char_pos(sql, sqlite3_error_offset(q->h));
+	l->canceled = (rc & 0xff) == SQLITE_INTERRUPT;
+	l->lock_timeout = (rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED;
+	if (l->lock_timeout) {
+		mg_err_set(err, MG_EDB, "lock-timeout", "%s", msg);
+		mg_err_hint(err, "another process held the database's write lock "
+				 "for longer than lock_wait (%lds); raise lock_wait or "
+				 "stop the other writer", q->opts.lock_wait_ms / 1000);
+	} else if (l->canceled) {
+		mg_err_set(err, MG_EINTERRUPTED, "interrupted", "statement interrupted");
+	} else {
+		mg_err_set(err, MG_EDB, "sql-error", "%s", msg);
+	}
+	mg_err_detail(err, "SQLite result code %d (%s)", l->code,
+		      sqlite3_errstr(l->code));
+	return err ? err->code : MG_EDB;
+}
+
+/* The process (other than us) holding a POSIX lock on path, -wal or -shm:
+ * "pid N (cmdline)" into out, or "" when unknown. Linux only. */
+static void lock_holder(const char *path, char *out, size_t n)
+{
+	static const char *const sufs[] = { "", "-shm", "-wal" };
+	unsigned long inodes[3] = { 0, 0, 0 };
+	char line[512], fn[4096];
+	FILE *f;
+	long pid = 0;
+
+	out[0] = '\0';
+	for (int i = 0; i < 3; i++) {
+		struct stat st;
+		snprintf(fn, sizeof(fn), "%s%s", path, sufs[i]);
+		if (stat(fn, &st) == 0)
+			inodes[i] = (unsigned long)st.st_ino;
+	}
+	if (!(f = fopen("/proc/locks", "r")))
+		return;
+	while (!pid && fgets(line, sizeof(line), f)) {
+		char type[32], adv[32], rw[32], dev[64];
+		long p;
+		unsigned long ino;
+		char *s = strchr(line, ':');
+		if (!s)
+			continue;
+		s++;
+		if (strstr(s, "->"))
+			continue; /* a waiter, not a holder */
+		if (sscanf(s, " %31s %31s %31s %ld %63[^ ]", type, adv, rw, &p, dev) != 5)
+			continue;
+		{
+			char *c = strrchr(dev, ':');
+			if (!c)
+				continue;
+			ino = strtoul(c + 1, NULL, 10);
+		}
+		if (p == (long)getpid() || p <= 0)
+			continue;
+		for (int i = 0; i < 3; i++)
+			if (inodes[i] && inodes[i] == ino)
+				pid = p;
+	}
+	fclose(f);
+	if (pid) {
+		char cmd[160] = "";
+		size_t got = 0;
+		snprintf(fn, sizeof(fn), "/proc/%ld/cmdline", pid);
+		if ((f = fopen(fn, "r"))) {
+			got = fread(cmd, 1, sizeof(cmd) - 1, f);
+			fclose(f);
+		}
+		cmd[got] = '\0';
+		for (size_t i = 0; i + 1 < got; i++)
+			if (!cmd[i])
+				cmd[i] = ' ';
+		snprintf(out, n, "pid %ld%s%s%s", pid, got ? " (" : "", cmd,
+			 got ? ")" : "");
+	}
+}
+
+static int busy(void *arg, int count)
+{
+	struct sq *q = arg;
+	long long now = mg_db_clock_us();
+	long ms;
+
+	if (count == 0) {
+		q->wait_start = now;
+		q->told = false;
+	}
+	if ((now - q->wait_start) / 1000 >= q->opts.lock_wait_ms)
+		return 0;
+	if (q->opts.stop && q->opts.stop())
+		return 0; /* SQLITE_BUSY; the caller sees the signal */
+	if (!q->told && now - q->wait_start >= 200000 && q->opts.notice) {
+		char who[256];
+		lock_holder(q->path, who, sizeof(who));
+		fprintf(q->opts.notice,
+			"migrate: waiting for the database write lock held by %s "
+			"(up to %lds, lock_wait)\n", who[0] ? who : "another process",
+			q->opts.lock_wait_ms / 1000);
+		fflush(q->opts.notice);
+		q->told = true;
+	}
+	ms = count < 6 ? 1L << count : 50;
+	mg_db_sleep_ms(ms);
+	return 1;
+}
+
+static void sq_close(struct mg_db *db)
+{
+	struct sq *q = SQ(db);
+
+	for (size_t i = 0; i < q->ncache; i++) {
+		sqlite3_finalize(q->cache[i].st);
+		free(q->cache[i].sql);
+	}
+	sqlite3_close_v2(q->h);
+	free(q->path);
+	free(q);
+}
+
+static int sq_open(struct mg_db **out, const struct mg_dburl *url,
+		   const struct mg_db_opts *opts, struct mg_err *err)
+{
+	struct sq *q = mg_xcalloc(1, sizeof(*q));
+	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+	const char *path = url->path;
+	int rc;
+
+	q->base.ops = &mg_driver_sqlite;
+	q->base.url = url;
+	if (opts)
+		q->opts = *opts;
+	if (q->opts.readonly && strcmp(path, ":memory:")) {
+		struct stat st;
+		if (stat(path, &st) != 0 && errno == ENOENT)
+			path = ":memory:"; /* a missing file reads as empty */
+		else
+			flags = SQLITE_OPEN_READONLY;
+	}
+	q->path = mg_xstrdup(path);
+	rc = sqlite3_open_v2(path, &q->h, flags, NULL);
+	if (rc != SQLITE_OK) {
+		mg_err_set(err, MG_EDB, "cannot-connect",
+			   "cannot open SQLite database '%s': %s", url->path,
+			   q->h ? sqlite3_errmsg(q->h) : sqlite3_errstr(rc));
+		sq_close(&q->base);
+		return MG_EDB;
+	}
+	sqlite3_extended_result_codes(q->h, 1);
+	sqlite3_busy_handler(q->h, busy, q);
+	/* Opening is lazy: read the header now so a file that is not a
+	 * database is reported as a connection error. */
+	rc = sqlite3_exec(q->h, "SELECT count(*) FROM sqlite_schema", NULL, NULL, NULL);
+	if (rc != SQLITE_OK) {
+		mg_err_set(err, MG_EDB, "cannot-connect",
+			   "cannot open SQLite database '%s': %s", url->path,
+			   sqlite3_errmsg(q->h));
+		sq_close(&q->base);
+		return MG_EDB;
+	}
+	*out = &q->base;
+	return 0;
+}
+
+/* Step st to completion, collecting rows when out is not NULL. */
+static int run_stmt(struct sq *q, sqlite3_stmt *st, const char *sql,
+		    struct mg_rows *out, struct mg_err *err)
+{
+	size_t cap = 0;
+	int rc;
+
+	if (out) {
+		memset(out, 0, sizeof(*out));
+		out->ncols = (size_t)sqlite3_column_count(st);
+	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (!out || !out->ncols)
+			continue;
+		MG_GROW(out->cells, cap, (out->nrows + 1) * out->ncols);
+		for (size_t c = 0; c < out->ncols; c++) {
+			const unsigned char *t = sqlite3_column_text(st, (int)c);
+			out->cells[out->nrows * out->ncols + c] =
+				t ? mg_xstrdup((const char *)t) : NULL;
+		}
+		out->nrows++;
+	}
+	if (rc != SQLITE_DONE) {
+		fail(q, rc, sql, err);
+		sqlite3_reset(st);
+		if (out)
+			mg_rows_release(out);
+		return err ? err->code : MG_EDB;
+	}
+	return 0;
+}
+
+static int sq_exec(struct mg_db *db, const char *sql, struct mg_err *err)
+{
+	struct sq *q = SQ(db);
+	const char *p = sql;
+
+	memset(&db->last, 0, sizeof(db->last));
+	while (p && *p) {
+		sqlite3_stmt *st = NULL;
+		const char *tail = NULL;
+		int rc = sqlite3_prepare_v2(q->h, p, -1, &st, &tail);
+		if (rc != SQLITE_OK) {
+			fail(q, rc, sql, err);
+			if (db->last.position && p != sql)
+				db->last.position += char_pos(sql, (int)(p - sql)) - 1;
+			return err ? err->code : MG_EDB;
+		}
+		if (!st)
+			break; /* only comments or blanks left */
+		rc = run_stmt(q, st, sql, NULL, err);
+		sqlite3_finalize(st);
+		if (rc)
+			return rc;
+		p = tail;
+	}
+	return 0;
+}
+
+static sqlite3_stmt *prepared(struct sq *q, const char *sql, struct mg_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	for (size_t i = 0; i < q->ncache; i++)
+		if (!strcmp(q->cache[i].sql, sql)) {
+			sqlite3_reset(q->cache[i].st);
+			sqlite3_clear_bindings(q->cache[i].st);
+			return q->cache[i].st;
+		}
+	rc = sqlite3_prepare_v2(q->h, sql, -1, &st, NULL);
+	if (rc != SQLITE_OK || !st) {
+		fail(q, rc ? rc : SQLITE_ERROR, sql, err);
+		return NULL;
+	}
+	if (q->ncache == NCACHE) {
+		sqlite3_finalize(q->cache[0].st);
+		free(q->cache[0].sql);
+		memmove(q->cache, q->cache + 1, (NCACHE - 1) * sizeof(q->cache[0]));
+		q->ncache--;
+	}
+	q->cache[q->ncache].sql = mg_xstrdup(sql);
+	q->cache[q->ncache].st = st;
+	q->ncache++;
+	return st;
+}
+
+static int sq_query(struct mg_db *db, const char *sql, int nparams,
+		    const char *const *params, struct mg_rows *out,
+		    struct mg_err *err)
+{
+	struct sq *q = SQ(db);
+	sqlite3_stmt *st;
+	int rc;
+
+	memset(&db->last, 0, sizeof(db->last));
+	if (!(st = prepared(q, sql, err)))
+		return err ? err->code : MG_EDB;
+	for (int i = 0; i < nparams; i++) {
+		if (params[i])
+			rc = sqlite3_bind_text(st, i + 1, params[i], -1, SQLITE_TRANSIENT);
+		else
+			rc = sqlite3_bind_null(st, i + 1);
+		if (rc != SQLITE_OK)
+			return fail(q, rc, sql, err);
+	}
+	rc = run_stmt(q, st, sql, out, err);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return rc;
+}
+
+static int sq_begin(struct mg_db *db, struct mg_err *err)
+{
+	int rc = sq_exec(db, "BEGIN IMMEDIATE", err);
+
+	if (!rc)
+		db->in_tx = true;
+	return rc;
+}
+
+static int sq_commit(struct mg_db *db, struct mg_err *err)
+{
+	int rc = sq_exec(db, "COMMIT", err);
+
+	if (!rc || sqlite3_get_autocommit(SQ(db)->h))
+		db->in_tx = false;
+	return rc;
+}
+
+static int sq_rollback(struct mg_db *db, struct mg_err *err)
+{
+	int rc = 0;
+
+	/* A failed statement may already have rolled the transaction back
+	 * (e.g. SQLITE_FULL, or an interrupt during COMMIT). */
+	if (!sqlite3_get_autocommit(SQ(db)->h))
+		rc = sq_exec(db, "ROLLBACK", err);
+	db->in_tx = false;
+	return rc;
+}
+
+static int sq_lock(struct mg_db *db, const char *key, struct mg_err *err)
+{
+	(void)db;
+	(void)key;
+	(void)err;
+	return 0;
+}
+
+static int sq_unlock(struct mg_db *db, struct mg_err *err)
+{
+	(void)db;
+	(void)err;
+	return 0;
+}
+
+static void sq_cancel(struct mg_db *db)
+{
+	sqlite3_interrupt(SQ(db)->h);
+}
+
+static char *sq_current_schema(struct mg_db *db, struct mg_err *err)
+{
+	(void)db;
+	(void)err;
+	return NULL;
+}
+
+static int sq_table_columns(struct mg_db *db, const char *schema,
+			    const char *table, struct mg_rows *out,
+			    struct mg_err *err)
+{
+	const char *p[1] = { table };
+
+	(void)schema;
+	return sq_query(db, "SELECT name FROM pragma_table_info(?1)", 1, p, out, err);
+}
+
+static int sq_backup(struct mg_db *db, const char *path, struct mg_err *err)
+{
+	struct sq *q = SQ(db);
+	sqlite3 *dst = NULL;
+	sqlite3_backup *b;
+	int rc;
+
+	rc = sqlite3_open_v2(path, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+	if (rc != SQLITE_OK) {
+		mg_err_set(err, MG_EIO, "backup-failed", "cannot create backup '%s': %s",
+			   path, dst ? sqlite3_errmsg(dst) : sqlite3_errstr(rc));
+		sqlite3_close_v2(dst);
+		return MG_EIO;
+	}
+	b = sqlite3_backup_init(dst, "main", q->h, "main");
+	if (!b) {
+		mg_err_set(err, MG_EIO, "backup-failed", "cannot back up to '%s': %s",
+			   path, sqlite3_errmsg(dst));
+		sqlite3_close_v2(dst);
+		return MG_EIO;
+	}
+	/* One step copies every page under one read transaction: a
+	 * consistent snapshot, in rollback-journal and WAL mode alike. */
+	do {
+		rc = sqlite3_backup_step(b, -1);
+		if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+			mg_db_sleep_ms(20);
+	} while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
+	sqlite3_backup_finish(b);
+	if (rc != SQLITE_DONE) {
+		mg_err_set(err, MG_EIO, "backup-failed", "backup to '%s' failed: %s",
+			   path, sqlite3_errstr(rc));
+		sqlite3_close_v2(dst);
+		return MG_EIO;
+	}
+	rc = sqlite3_close_v2(dst);
+	if (rc != SQLITE_OK)
+		return mg_err_set(err, MG_EIO, "backup-failed",
+				  "cannot close backup '%s': %s", path, sqlite3_errstr(rc));
+	return 0;
+}
+
+const struct mg_db_ops mg_driver_sqlite = {
+	.name = "sqlite",
+	.dialect = MG_DIALECT_SQLITE,
+	.transactional_ddl = true,
+	.begin_sql = "BEGIN IMMEDIATE",
+	.open = sq_open,
+	.close = sq_close,
+	.exec = sq_exec,
+	.query = sq_query,
+	.begin = sq_begin,
+	.commit = sq_commit,
+	.rollback = sq_rollback,
+	.lock = sq_lock,
+	.unlock = sq_unlock,
+	.cancel = sq_cancel,
+	.current_schema = sq_current_schema,
+	.table_columns = sq_table_columns,
+	.index_state = NULL,
+	.backup = sq_backup,
+};
