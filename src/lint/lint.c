@@ -1,0 +1,1039 @@
+/* lint: paths, grouping, threads, baseline, and the runner's gate; see
+ * lint.h. */
+#include "lint.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fnmatch.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../core/buf.h"
+#include "../core/fs.h"
+#include "../core/xalloc.h"
+#include "../migset/migset.h"
+#include "../migset/version.h"
+#include "../sql/directive.h"
+#include "../sql/source.h"
+#include "baseline.h"
+#include "engine.h"
+#include "rule_meta.h"
+
+/* ---- options ------------------------------------------------------------ */
+
+void mg_lint_opts_init(struct mg_lint_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->dialect = MG_LINT_POSTGRES;
+	o->pg_version = 15;
+	o->fail_on = MG_SEV_ERROR;
+}
+
+void mg_lint_opts_release(struct mg_lint_opts *o)
+{
+	for (size_t i = 0; i < o->nrules; i++)
+		free(o->rules[i].id);
+	free(o->rules);
+	for (size_t i = 0; i < o->nexclude; i++)
+		free(o->exclude[i]);
+	free(o->exclude);
+	free(o->stdin_filename);
+	free(o->filename_pattern);
+	memset(o, 0, sizeof(*o));
+}
+
+int mg_lint_opts_set(struct mg_lint_opts *o, const char *id, enum mg_severity sev,
+		     struct mg_err *err)
+{
+	const struct mg_engine_diag *ed = mg_engine_diag_get(id);
+
+	if (mg_rule_index(id) < 0 && !(ed && ed->configurable)) {
+		const char *s = mg_rule_suggest(id);
+		mg_err_set(err, MG_EUSAGE, "unknown-rule", "unknown rule '%s'", id);
+		if (s)
+			mg_err_hint(err, "did you mean '%s'? 'migrate lint --list-rules' "
+				    "lists the rule ids", s);
+		else
+			mg_err_hint(err, "'migrate lint --list-rules' lists the rule ids");
+		return MG_EUSAGE;
+	}
+	MG_GROW(o->rules, o->caprules, o->nrules + 1);
+	o->rules[o->nrules].id = mg_xstrdup(id);
+	o->rules[o->nrules].sev = sev;
+	o->nrules++;
+	return 0;
+}
+
+int mg_lint_opts_rule(struct mg_lint_opts *o, const char *spec, struct mg_err *err)
+{
+	const char *eq = spec ? strchr(spec, '=') : NULL;
+	char *id;
+	int sev, rc;
+
+	if (!eq || eq == spec) {
+		mg_err_set(err, MG_EUSAGE, "bad-rule-setting",
+			   "--rule takes ID=off|info|warning|error, not '%s'",
+			   spec ? spec : "");
+		return MG_EUSAGE;
+	}
+	sev = mg_severity_parse(eq + 1);
+	if (sev < 0) {
+		mg_err_set(err, MG_EUSAGE, "bad-rule-setting",
+			   "unknown severity '%s' in --rule %s", eq + 1, spec);
+		mg_err_hint(err, "use off, info, warning or error");
+		return MG_EUSAGE;
+	}
+	id = mg_xstrndup(spec, (size_t)(eq - spec));
+	rc = mg_lint_opts_set(o, id, (enum mg_severity)sev, err);
+	free(id);
+	return rc;
+}
+
+void mg_lint_opts_exclude(struct mg_lint_opts *o, const char *glob)
+{
+	MG_GROW(o->exclude, o->capexclude, o->nexclude + 1);
+	o->exclude[o->nexclude++] = mg_xstrdup(glob);
+}
+
+int mg_lint_dialect_parse(const char *s)
+{
+	if (!s)
+		return -1;
+	if (!strcmp(s, "postgres") || !strcmp(s, "postgresql") || !strcmp(s, "pg"))
+		return MG_LINT_POSTGRES;
+	if (!strcmp(s, "sqlite") || !strcmp(s, "sqlite3"))
+		return MG_LINT_SQLITE;
+	return -1;
+}
+
+/* ---- small path helpers ------------------------------------------------- */
+
+static const char *display(const char *p)
+{
+	while (p[0] == '.' && p[1] == '/' && p[2])
+		p += 2;
+	return p;
+}
+
+static bool excluded(const struct mg_lint_opts *o, const char *path)
+{
+	const char *d = display(path);
+	const char *base = strrchr(d, '/');
+
+	base = base ? base + 1 : d;
+	for (size_t i = 0; i < o->nexclude; i++)
+		if (!fnmatch(o->exclude[i], d, 0) || !fnmatch(o->exclude[i], base, 0) ||
+		    !fnmatch(o->exclude[i], path, 0))
+			return true;
+	return false;
+}
+
+static bool ends_with(const char *s, const char *suf)
+{
+	size_t a = strlen(s), b = strlen(suf);
+	return a >= b && !strcmp(s + a - b, suf);
+}
+
+static const char *base_name(const char *p)
+{
+	const char *s = strrchr(p, '/');
+	return s ? s + 1 : p;
+}
+
+static bool is_down_name(const char *path)
+{
+	const char *b = base_name(path);
+	return !strcmp(b, "down.sql") || !strcmp(b, "downgrade.sql") ||
+	       ends_with(b, ".down.sql");
+}
+
+static char *dir_of(const char *path)
+{
+	const char *s = strrchr(path, '/');
+	if (!s)
+		return mg_xstrdup(".");
+	if (s == path)
+		return mg_xstrdup("/");
+	return mg_xstrndup(path, (size_t)(s - path));
+}
+
+/* Natural order: digit runs compare by value, so v1.10 > v1.2. */
+static int natcmp(const char *a, const char *b)
+{
+	while (*a && *b) {
+		if (isdigit((unsigned char)*a) && isdigit((unsigned char)*b)) {
+			const char *x = a, *y = b;
+			size_t lx, ly;
+			int c;
+			while (*x == '0' && isdigit((unsigned char)x[1]))
+				x++;
+			while (*y == '0' && isdigit((unsigned char)y[1]))
+				y++;
+			for (lx = 0; isdigit((unsigned char)x[lx]); lx++)
+				;
+			for (ly = 0; isdigit((unsigned char)y[ly]); ly++)
+				;
+			if (lx != ly)
+				return lx < ly ? -1 : 1;
+			c = strncmp(x, y, lx);
+			if (c)
+				return c;
+			a = x + lx;
+			b = y + ly;
+			continue;
+		}
+		if (*a != *b) {
+			/* '/' sorts first so a directory's files stay together */
+			if (*a == '/')
+				return -1;
+			if (*b == '/')
+				return 1;
+			return (unsigned char)*a < (unsigned char)*b ? -1 : 1;
+		}
+		a++;
+		b++;
+	}
+	return *a ? 1 : *b ? -1 : 0;
+}
+
+/* Sort key: the path with a downgrade's name turned into its upgrade's. */
+static char *pair_key(const char *p)
+{
+	size_t n = strlen(p);
+
+	if (ends_with(p, ".down.sql"))
+		return mg_xasprintf("%.*s.up.sql", (int)(n - 9), p);
+	if (!strcmp(base_name(p), "down.sql"))
+		return mg_xasprintf("%.*sup.sql", (int)(n - 8), p);
+	if (!strcmp(base_name(p), "downgrade.sql"))
+		return mg_xasprintf("%.*supgrade.sql", (int)(n - 13), p);
+	return mg_xstrdup(p);
+}
+
+static int cmp_paths(const void *x, const void *y)
+{
+	const char *a = *(char *const *)x, *b = *(char *const *)y;
+	char *ka = pair_key(a), *kb = pair_key(b);
+	int c = natcmp(ka, kb);
+
+	free(ka);
+	free(kb);
+	if (c)
+		return c;
+	return (int)is_down_name(a) - (int)is_down_name(b);
+}
+
+static void list_sql(const char *dir, char ***v, size_t *n, size_t *cap, int depth)
+{
+	DIR *d;
+	struct dirent *de;
+
+	if (depth > 16 || !(d = opendir(dir)))
+		return;
+	while ((de = readdir(d))) {
+		char *p;
+		struct stat st;
+		if (de->d_name[0] == '.' || !strcmp(de->d_name, "node_modules"))
+			continue;
+		p = mg_fs_join(dir, de->d_name);
+		if (stat(p, &st) == 0 && S_ISDIR(st.st_mode)) {
+			list_sql(p, v, n, cap, depth + 1);
+			free(p);
+		} else if (ends_with(de->d_name, ".sql")) {
+			MG_GROW(*v, *cap, *n + 1);
+			(*v)[(*n)++] = p;
+		} else {
+			free(p);
+		}
+	}
+	closedir(d);
+}
+
+/* ---- groups: units of sequential context -------------------------------- */
+
+enum group_kind { G_DIR, G_FILES };
+
+struct file_sel {
+	char *path;                 /* as given */
+	char *real;                 /* realpath, or NULL if it does not exist */
+	struct mg_source *stdin_src;/* owned: contents from standard input */
+	bool used;
+};
+
+struct group {
+	enum group_kind kind;
+	char *dir;                  /* G_DIR: the directory; G_FILES: the
+				       candidate migrations directory */
+	struct file_sel *files;     /* G_FILES */
+	size_t nfiles, capfiles;
+	/* results */
+	struct mg_diags diags;
+	struct mg_report_summary sum;
+	bool input_error;
+};
+
+struct run {
+	const struct mg_lint_opts *o;
+	struct group *g;
+	size_t ng;
+	size_t next;
+	pthread_mutex_t mu;
+};
+
+/* Loaded plain files and their directives, owned by one group walk. */
+struct plain {
+	struct mg_source **src;
+	struct mg_directives *dirs;
+	size_t n, cap;
+};
+
+static void plain_release(struct plain *p)
+{
+	for (size_t i = 0; i < p->n; i++) {
+		mg_source_release(p->src[i]);
+		free(p->src[i]);
+		mg_directives_release(&p->dirs[i]);
+	}
+	free(p->src);
+	free(p->dirs);
+	memset(p, 0, sizeof(*p));
+}
+
+static void input_diag(struct group *g, const struct mg_source *src,
+		       const char *path, struct mg_err *err)
+{
+	struct mg_diag d;
+	char *msg = mg_xasprintf("%s [%s]", err->msg ? err->msg : "cannot read",
+				 err->id[0] ? err->id : "input-error");
+	size_t off = 0;
+
+	if (src && err->line && err->line <= src->nlines) {
+		size_t ll;
+		mg_source_line(src, err->line, &off, &ll);
+		off += err->col ? err->col - 1 : 0;
+	}
+	mg_engine_make_diag(&d, src, display(path), off, 0, 0, 0, "input-error",
+			    MG_SEV_ERROR, msg, err->hint);
+	if (!src && err->line) {
+		d.line = err->line;
+		d.column = err->col ? err->col : 1;
+		d.end_line = d.line;
+		d.end_column = d.column + 1;
+	}
+	mg_diags_add(&g->diags, &d);
+	free(msg);
+	g->input_error = true;
+}
+
+/* Lint one loaded file as a plain script (split into sections when it has
+ * -- migrate:up / -- migrate:down markers). */
+static void lint_plain_file(struct mg_engine *e, struct group *g,
+			    const struct mg_lint_opts *o, struct mg_source *src,
+			    struct mg_directives *dirs, const char *path, bool silent,
+			    bool after_up)
+{
+	struct mg_err err = MG_ERR_INIT;
+	const struct mg_directive *up = NULL, *down = NULL;
+	bool pre_no_tx = false, any_no_tx = false;
+	struct mg_script_in in;
+	bool is_down = is_down_name(path);
+	int rc = 0;
+
+	if (mg_directives_scan(src, 0, src->len, dirs, &err)) {
+		if (!silent)
+			input_diag(g, src, path, &err);
+		mg_directives_release(dirs);
+	}
+	mg_err_release(&err);
+	for (size_t i = 0; i < dirs->n; i++) {
+		const struct mg_directive *d = &dirs->items[i];
+		if (d->kind == MG_DIR_UP && !up)
+			up = d;
+		else if (d->kind == MG_DIR_DOWN && !down && up)
+			down = d;
+		else if (d->kind == MG_DIR_NO_TRANSACTION) {
+			any_no_tx = true;
+			if (!up)
+				pre_no_tx = true;
+		}
+	}
+	memset(&in, 0, sizeof(in));
+	in.src = src;
+	in.path = display(path);
+	in.dirs = dirs;
+	in.silent = silent;
+	if (!up && is_down && (o->no_downs || silent))
+		return;
+	if (!silent)
+		g->sum.files++;
+	if (!up) {
+		in.off = 0;
+		in.end = src->len;
+		in.no_tx = any_no_tx;
+		in.is_down = is_down;
+		in.after_up = after_up && is_down;
+		rc = mg_engine_script(e, &in, &g->diags, &g->sum);
+	} else {
+		in.off = up->end;
+		in.end = down ? down->off : src->len;
+		in.no_tx = up->no_tx || pre_no_tx;
+		for (size_t i = 0; i < dirs->n; i++)
+			if (dirs->items[i].kind == MG_DIR_NO_TRANSACTION &&
+			    dirs->items[i].off >= in.off && dirs->items[i].off < in.end)
+				in.no_tx = true;
+		rc = mg_engine_script(e, &in, &g->diags, &g->sum);
+		if (down && !silent && !o->no_downs) {
+			in.off = down->end;
+			in.end = src->len;
+			in.is_down = true;
+			in.after_up = true;
+			in.no_tx = down->no_tx || pre_no_tx;
+			for (size_t i = 0; i < dirs->n; i++)
+				if (dirs->items[i].kind == MG_DIR_NO_TRANSACTION &&
+				    dirs->items[i].off >= in.off)
+					in.no_tx = true;
+			rc |= mg_engine_script(e, &in, &g->diags, &g->sum);
+		}
+	}
+	if (rc)
+		g->input_error = true;
+}
+
+static struct mg_source *load_source(struct group *g, struct plain *pl,
+				     const char *path, bool report)
+{
+	struct mg_source *s = mg_xcalloc(1, sizeof(*s));
+	struct mg_err err = MG_ERR_INIT;
+
+	if (mg_source_load(s, path, &err)) {
+		if (report)
+			input_diag(g, NULL, path, &err);
+		mg_err_release(&err);
+		free(s);
+		return NULL;
+	}
+	MG_GROW(pl->src, pl->cap, pl->n + 1);
+	pl->dirs = mg_xrealloc(pl->dirs, pl->cap * sizeof(*pl->dirs));
+	memset(&pl->dirs[pl->n], 0, sizeof(pl->dirs[0]));
+	pl->src[pl->n++] = s;
+	return s;
+}
+
+static struct mg_directives *adopt_source(struct plain *pl, struct mg_source *s)
+{
+	MG_GROW(pl->src, pl->cap, pl->n + 1);
+	pl->dirs = mg_xrealloc(pl->dirs, pl->cap * sizeof(*pl->dirs));
+	memset(&pl->dirs[pl->n], 0, sizeof(pl->dirs[0]));
+	pl->src[pl->n] = s;
+	return &pl->dirs[pl->n++];
+}
+
+/* Lint a list of plain files in natural version order, context carried. */
+static void lint_plain_list(struct mg_engine *e, struct group *g,
+			    const struct mg_lint_opts *o, char **paths, size_t n,
+			    struct mg_source **stdin_srcs)
+{
+	struct plain pl = { 0 };
+	const char *prev_key = NULL;
+	char *prev = NULL;
+
+	for (size_t i = 0; i < n; i++) {
+		struct mg_source *s = stdin_srcs ? stdin_srcs[i] : NULL;
+		struct mg_directives *d;
+		bool after_up = false;
+		char *key;
+		if (s) {
+			d = adopt_source(&pl, s);
+			stdin_srcs[i] = NULL;
+		} else {
+			if (!(s = load_source(g, &pl, paths[i], true)))
+				continue;
+			d = &pl.dirs[pl.n - 1];
+		}
+		key = pair_key(paths[i]);
+		if (is_down_name(paths[i]) && prev_key && !strcmp(prev_key, key))
+			after_up = true;
+		lint_plain_file(e, g, o, s, d, paths[i], excluded(o, paths[i]), after_up);
+		free(prev);
+		prev = key;
+		prev_key = prev;
+		/* a file's text is no longer needed once linted, unless it holds
+		 * the directives of a later down (not the case: one file each) */
+		mg_directives_release(d);
+	}
+	free(prev);
+	plain_release(&pl);
+}
+
+static void lint_plain_dir(struct mg_engine *e, struct group *g,
+			   const struct mg_lint_opts *o, const char *dir)
+{
+	char **v = NULL;
+	size_t n = 0, cap = 0;
+	struct stat st;
+
+	if (stat(dir, &st) != 0) {
+		struct mg_err err = MG_ERR_INIT;
+		mg_err_set(&err, MG_EIO, "cannot-read", "cannot read '%s': %s", dir,
+			   strerror(errno));
+		input_diag(g, NULL, dir, &err);
+		mg_err_release(&err);
+		return;
+	}
+	list_sql(dir, &v, &n, &cap, 0);
+	if (n)
+		qsort(v, n, sizeof(*v), cmp_paths);
+	lint_plain_list(e, g, o, v, n, NULL);
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+static bool same_file(const struct mg_source *s, const char *real)
+{
+	char buf[PATH_MAX];
+	return real && s && realpath(s->path, buf) && !strcmp(buf, real);
+}
+
+static void lint_script(struct mg_engine *e, struct group *g,
+			const struct mg_script *sc, bool is_down, bool after_up,
+			bool silent)
+{
+	struct mg_script_in in;
+
+	if (!sc->present || !sc->src)
+		return;
+	memset(&in, 0, sizeof(in));
+	in.src = sc->src;
+	in.off = sc->off;
+	in.end = sc->end;
+	in.path = display(sc->src->path);
+	in.no_tx = sc->no_tx;
+	in.is_down = is_down;
+	in.after_up = after_up;
+	in.dirs = &sc->dirs;
+	in.silent = silent;
+	if (mg_engine_script(e, &in, &g->diags, &g->sum))
+		g->input_error = true;
+}
+
+static const char *migset_dialect(const struct mg_lint_opts *o)
+{
+	return o->dialect == MG_LINT_SQLITE ? "sqlite" : "postgres";
+}
+
+/* A migrations directory: every up (and down) in order. With g->files set,
+ * only those files are linted; earlier migrations are replayed silently.
+ * Returns false if dir does not load as a migration set. */
+static bool lint_migset(struct mg_engine *e, struct group *g,
+			const struct mg_lint_opts *o)
+{
+	struct mg_migset set;
+	struct mg_migset_opts mo = { migset_dialect(o), o->filename_pattern };
+	struct mg_err err = MG_ERR_INIT;
+	size_t last = SIZE_MAX;
+	const struct mg_source *counted = NULL;
+	struct plain pl = { 0 };
+
+	if (mg_migset_load(&set, g->dir, &mo, &err)) {
+		mg_err_release(&err);
+		return false;
+	}
+	mg_err_release(&err);
+	if (!set.n) {
+		mg_migset_release(&set);
+		return false;
+	}
+	if (g->nfiles) {
+		/* where is the last selected file? */
+		for (size_t i = 0; i < set.n; i++) {
+			const struct mg_migration *m = &set.items[i];
+			for (size_t k = 0; k < g->nfiles; k++)
+				if (same_file(m->up.src, g->files[k].real) ||
+				    same_file(m->down.src, g->files[k].real))
+					last = i;
+		}
+		if (last == SIZE_MAX) {
+			/* none of them is (yet) a migration here: lint them after
+			 * everything older, by version from the name */
+			last = set.n;
+		}
+	}
+	for (size_t i = 0; i < set.n && (g->nfiles == 0 || i <= last); i++) {
+		const struct mg_migration *m = &set.items[i];
+		bool up_sel = !g->nfiles, down_sel = !g->nfiles;
+		struct file_sel *override = NULL;
+		for (size_t k = 0; k < g->nfiles; k++) {
+			struct file_sel *f = &g->files[k];
+			bool u = same_file(m->up.src, f->real);
+			bool d = same_file(m->down.src, f->real);
+			if (!u && !d)
+				continue;
+			f->used = true;
+			if (u && m->up.src == m->down.src) {
+				up_sel = down_sel = true; /* sections: both */
+			} else {
+				up_sel |= u;
+				down_sel |= d;
+			}
+			if (f->stdin_src)
+				override = f;
+		}
+		if (override) {
+			/* the file's current text comes from standard input */
+			struct mg_directives *d = adopt_source(&pl, override->stdin_src);
+			override->stdin_src = NULL;
+			if (down_sel && !up_sel)
+				lint_script(e, g, &m->up, false, false, true);
+			lint_plain_file(e, g, o, pl.src[pl.n - 1], d, override->path,
+					false, down_sel && !up_sel);
+			continue;
+		}
+		lint_script(e, g, &m->up, false, false,
+			    !up_sel || excluded(o, m->up.src->path));
+		if (up_sel && !excluded(o, m->up.src->path) && m->up.src != counted) {
+			g->sum.files++;
+			counted = m->up.src;
+		}
+		if (down_sel && m->down.present && !o->no_downs &&
+		    !excluded(o, m->down.src->path)) {
+			lint_script(e, g, &m->down, true, true, false);
+			if (m->down.src != counted) {
+				g->sum.files++;
+				counted = m->down.src;
+			}
+		}
+	}
+	/* selected files that are not migrations of this set (new files, or
+	 * not matching its layout): after all of it, as plain files */
+	for (size_t k = 0; k < g->nfiles; k++) {
+		struct file_sel *f = &g->files[k];
+		char *p[1];
+		struct mg_source *s[1];
+		if (f->used)
+			continue;
+		p[0] = f->path;
+		s[0] = f->stdin_src;
+		f->stdin_src = NULL;
+		lint_plain_list(e, g, o, p, 1, s[0] ? s : NULL);
+		if (s[0]) {
+			mg_source_release(s[0]);
+			free(s[0]);
+		}
+	}
+	plain_release(&pl);
+	mg_migset_release(&set);
+	return true;
+}
+
+static void run_group(const struct mg_lint_opts *o, struct group *g)
+{
+	struct mg_engine *e = mg_engine_new(o);
+
+	if (g->kind == G_DIR) {
+		if (!lint_migset(e, g, o)) {
+			mg_engine_free(e);
+			e = mg_engine_new(o);
+			lint_plain_dir(e, g, o, g->dir);
+		}
+	} else {
+		bool in_set = false;
+		/* does the candidate directory hold these files as migrations? */
+		if (g->dir && mg_fs_is_dir(g->dir))
+			in_set = lint_migset(e, g, o);
+		if (!in_set) {
+			char **paths = mg_xcalloc(g->nfiles + 1, sizeof(char *));
+			struct mg_source **ss = mg_xcalloc(g->nfiles + 1, sizeof(*ss));
+			bool any_stdin = false;
+			mg_engine_free(e);
+			e = mg_engine_new(o);
+			for (size_t k = 0; k < g->nfiles; k++) {
+				paths[k] = g->files[k].path;
+				ss[k] = g->files[k].stdin_src;
+				any_stdin |= ss[k] != NULL;
+				g->files[k].stdin_src = NULL;
+			}
+			if (!any_stdin && g->nfiles > 1)
+				qsort(paths, g->nfiles, sizeof(*paths), cmp_paths);
+			lint_plain_list(e, g, o, paths, g->nfiles, any_stdin ? ss : NULL);
+			for (size_t k = 0; k < g->nfiles; k++) {
+				if (ss[k]) {
+					mg_source_release(ss[k]);
+					free(ss[k]);
+				}
+			}
+			free(ss);
+			free(paths);
+		}
+	}
+	mg_engine_free(e);
+}
+
+static void *worker(void *arg)
+{
+	struct run *r = arg;
+
+	for (;;) {
+		size_t i;
+		pthread_mutex_lock(&r->mu);
+		i = r->next++;
+		pthread_mutex_unlock(&r->mu);
+		if (i >= r->ng)
+			return NULL;
+		run_group(r->o, &r->g[i]);
+	}
+}
+
+static void group_release(struct group *g)
+{
+	free(g->dir);
+	for (size_t k = 0; k < g->nfiles; k++) {
+		free(g->files[k].path);
+		free(g->files[k].real);
+		if (g->files[k].stdin_src) {
+			mg_source_release(g->files[k].stdin_src);
+			free(g->files[k].stdin_src);
+		}
+	}
+	free(g->files);
+	mg_diags_release(&g->diags);
+}
+
+/* The directory whose migrations a file belongs to: its parent, or for
+ * up.sql / down.sql / upgrade.sql / downgrade.sql its grandparent. */
+static char *migrations_dir_of(const char *path)
+{
+	const char *b = base_name(path);
+	char *d = dir_of(path);
+
+	if (!strcmp(b, "up.sql") || !strcmp(b, "down.sql") ||
+	    !strcmp(b, "upgrade.sql") || !strcmp(b, "downgrade.sql")) {
+		char *dd = dir_of(d);
+		free(d);
+		return dd;
+	}
+	return d;
+}
+
+static struct group *add_group(struct group **v, size_t *n, size_t *cap,
+			       enum group_kind k, const char *dir)
+{
+	struct group *g;
+
+	MG_GROW(*v, *cap, *n + 1);
+	g = &(*v)[(*n)++];
+	memset(g, 0, sizeof(*g));
+	g->kind = k;
+	g->dir = dir ? mg_xstrdup(dir) : NULL;
+	return g;
+}
+
+static void add_file(struct group *g, const char *path, struct mg_source *stdin_src)
+{
+	struct file_sel *f;
+	char buf[PATH_MAX];
+
+	MG_GROW(g->files, g->capfiles, g->nfiles + 1);
+	f = &g->files[g->nfiles++];
+	memset(f, 0, sizeof(*f));
+	f->path = mg_xstrdup(path);
+	f->real = realpath(path, buf) ? mg_xstrdup(buf) : NULL;
+	f->stdin_src = stdin_src;
+}
+
+static int read_stdin(const char *name, struct mg_source **out, struct mg_err *err)
+{
+	struct mg_buf b = MG_BUF_INIT;
+	char chunk[65536];
+	size_t n;
+	struct mg_source *s;
+	char *text;
+	size_t len;
+
+	while ((n = fread(chunk, 1, sizeof(chunk), stdin)) > 0) {
+		mg_buf_add(&b, chunk, n);
+		if (b.len > MG_FS_MAX_FILE) {
+			mg_buf_release(&b);
+			return mg_err_set(err, MG_EIO, "file-too-large",
+					  "standard input is larger than 1 GiB");
+		}
+	}
+	if (ferror(stdin)) {
+		mg_buf_release(&b);
+		return mg_err_set(err, MG_EIO, "cannot-read",
+				  "cannot read standard input: %s", strerror(errno));
+	}
+	text = mg_buf_detach(&b, &len);
+	s = mg_xcalloc(1, sizeof(*s));
+	if (mg_source_adopt(s, name, text, len, err)) {
+		free(s);
+		return err->code;
+	}
+	*out = s;
+	return 0;
+}
+
+int mg_lint_paths(const char *const *paths, size_t npaths,
+		  const struct mg_lint_opts *o, struct mg_lint_result *res,
+		  struct mg_err *err)
+{
+	struct group *gs = NULL;
+	size_t ng = 0, capg = 0;
+	struct run r;
+	long nthreads;
+	pthread_t th[64];
+	size_t nth = 0;
+
+	(void)err;
+	memset(res, 0, sizeof(*res));
+	for (size_t i = 0; i < npaths; i++) {
+		const char *p = paths[i];
+		struct mg_source *stdin_src = NULL;
+		const char *name = p;
+		char *mdir;
+		struct group *g = NULL;
+
+		if (!strcmp(p, "-")) {
+			struct mg_err e2 = MG_ERR_INIT;
+			name = o->stdin_filename ? o->stdin_filename : "<stdin>";
+			if (read_stdin(name, &stdin_src, &e2)) {
+				g = add_group(&gs, &ng, &capg, G_FILES, NULL);
+				input_diag(g, NULL, name, &e2);
+				mg_err_release(&e2);
+				continue;
+			}
+			if (!o->stdin_filename) {
+				g = add_group(&gs, &ng, &capg, G_FILES, NULL);
+				add_file(g, name, stdin_src);
+				continue;
+			}
+		} else if (mg_fs_is_dir(p)) {
+			add_group(&gs, &ng, &capg, G_DIR, p);
+			continue;
+		}
+		/* a file: group with the other files of its migrations dir */
+		mdir = migrations_dir_of(name);
+		for (size_t k = 0; k < ng; k++)
+			if (gs[k].kind == G_FILES && gs[k].dir && !strcmp(gs[k].dir, mdir))
+				g = &gs[k];
+		if (!g)
+			g = add_group(&gs, &ng, &capg, G_FILES, mdir);
+		add_file(g, name, stdin_src);
+		free(mdir);
+	}
+
+	memset(&r, 0, sizeof(r));
+	r.o = o;
+	r.g = gs;
+	r.ng = ng;
+	pthread_mutex_init(&r.mu, NULL);
+	nthreads = o->jobs > 0 ? o->jobs : sysconf(_SC_NPROCESSORS_ONLN);
+	if (nthreads < 1)
+		nthreads = 1;
+	if ((size_t)nthreads > ng)
+		nthreads = (long)ng;
+	if (nthreads > 64)
+		nthreads = 64;
+	for (long t = 1; t < nthreads; t++)
+		if (pthread_create(&th[nth], NULL, worker, &r) == 0)
+			nth++;
+	worker(&r);
+	for (size_t t = 0; t < nth; t++)
+		pthread_join(th[t], NULL);
+	pthread_mutex_destroy(&r.mu);
+
+	for (size_t k = 0; k < ng; k++) {
+		struct group *g = &gs[k];
+		mg_diags_append(&res->diags, &g->diags);
+		res->sum.files += g->sum.files;
+		res->sum.statements += g->sum.statements;
+		res->sum.errors += g->sum.errors;
+		res->sum.warnings += g->sum.warnings;
+		res->sum.infos += g->sum.infos;
+		res->sum.suppressed += g->sum.suppressed;
+		res->input_error |= g->input_error;
+		group_release(g);
+	}
+	free(gs);
+	/* input diagnostics were added outside the engine's counters */
+	res->sum.errors = res->sum.warnings = res->sum.infos = 0;
+	for (size_t i = 0; i < res->diags.n; i++) {
+		switch (res->diags.v[i].severity) {
+		case MG_SEV_ERROR: res->sum.errors++; break;
+		case MG_SEV_WARNING: res->sum.warnings++; break;
+		case MG_SEV_INFO: res->sum.infos++; break;
+		default: break;
+		}
+	}
+	return 0;
+}
+
+void mg_lint_string(const char *name, const char *text, size_t len,
+		    bool is_down, const struct mg_lint_opts *o,
+		    struct mg_lint_result *res)
+{
+	struct group g;
+	struct mg_engine *e = mg_engine_new(o);
+	struct mg_source *s = mg_xcalloc(1, sizeof(*s));
+	struct mg_err err = MG_ERR_INIT;
+	char *copy = mg_xstrndup(text, len);
+	char *nm = is_down && !is_down_name(name) ? mg_xasprintf("%s.down.sql", name) :
+			mg_xstrdup(name);
+
+	memset(res, 0, sizeof(*res));
+	memset(&g, 0, sizeof(g));
+	if (mg_source_adopt(s, nm, copy, len, &err)) {
+		input_diag(&g, NULL, nm, &err);
+		free(s);
+	} else {
+		struct plain pl = { 0 };
+		struct mg_directives *d = adopt_source(&pl, s);
+		lint_plain_file(e, &g, o, s, d, nm, false, false);
+		plain_release(&pl);
+	}
+	mg_err_release(&err);
+	res->diags = g.diags;
+	res->sum = g.sum;
+	res->input_error = g.input_error;
+	mg_engine_free(e);
+	free(nm);
+}
+
+void mg_lint_result_release(struct mg_lint_result *r)
+{
+	mg_diags_release(&r->diags);
+	memset(r, 0, sizeof(*r));
+}
+
+int mg_lint_apply_baseline(struct mg_lint_result *r, const char *path,
+			   struct mg_err *err)
+{
+	struct mg_baseline b;
+	size_t w = 0;
+	int rc = mg_baseline_load(&b, path, err);
+
+	if (rc)
+		return rc;
+	for (size_t i = 0; i < r->diags.n; i++) {
+		struct mg_diag *d = &r->diags.v[i];
+		if (strcmp(d->rule, "syntax-error") && strcmp(d->rule, "input-error") &&
+		    strcmp(d->rule, "unknown-rule") && mg_baseline_take(&b, d)) {
+			r->sum.baselined++;
+			if (d->severity == MG_SEV_ERROR)
+				r->sum.errors--;
+			else if (d->severity == MG_SEV_WARNING)
+				r->sum.warnings--;
+			else if (d->severity == MG_SEV_INFO)
+				r->sum.infos--;
+			mg_diag_release(d);
+			continue;
+		}
+		r->diags.v[w++] = *d;
+	}
+	r->diags.n = w;
+	mg_baseline_release(&b);
+	return 0;
+}
+
+int mg_lint_exit_code(const struct mg_lint_result *r, const struct mg_lint_opts *o)
+{
+	if (r->input_error)
+		return 2;
+	if (o->fail_on == MG_SEV_OFF)
+		return 0;
+	for (size_t i = 0; i < r->diags.n; i++)
+		if (r->diags.v[i].severity >= o->fail_on)
+			return 1;
+	return 0;
+}
+
+/* ---- the runner's gate -------------------------------------------------- */
+
+static bool allowed(const char *rule, const char *const *allow, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (allow[i] && !strcmp(allow[i], rule))
+			return true;
+	return false;
+}
+
+int mg_lint_gate(const struct mg_migset *set, const bool *pending,
+		 const struct mg_lint_opts *opts, const char *const *allow,
+		 size_t nallow, FILE *out, bool color, struct mg_err *err)
+{
+	struct mg_lint_opts dflt;
+	const struct mg_lint_opts *o = opts;
+	struct mg_engine *e;
+	struct group g;
+	size_t blocking = 0, nallowed = 0, first_block = SIZE_MAX;
+	int rc = 0;
+
+	for (size_t i = 0; i < nallow; i++) {
+		if (allow[i] && mg_rule_index(allow[i]) < 0) {
+			const char *s = mg_rule_suggest(allow[i]);
+			mg_err_set(err, MG_EUSAGE, "unknown-rule",
+				   "--allow names unknown rule '%s'", allow[i]);
+			if (s)
+				mg_err_hint(err, "did you mean '%s'?", s);
+			return MG_EUSAGE;
+		}
+	}
+	if (!o) {
+		mg_lint_opts_init(&dflt);
+		o = &dflt;
+	}
+	memset(&g, 0, sizeof(g));
+	e = mg_engine_new(o);
+	for (size_t i = 0; set && i < set->n; i++)
+		lint_script(e, &g, &set->items[i].up, false, false,
+			    !(pending && pending[i]));
+	mg_engine_free(e);
+
+	for (size_t i = 0; i < g.diags.n; i++) {
+		struct mg_diag *d = &g.diags.v[i];
+		if (d->severity < MG_SEV_WARNING)
+			continue;
+		if (d->severity == MG_SEV_ERROR && allowed(d->rule, allow, nallow)) {
+			nallowed++;
+			continue;
+		}
+		if (out) {
+			mg_report_text_one(out, d, color);
+			fputc('\n', out);
+		}
+		if (d->severity == MG_SEV_ERROR) {
+			blocking++;
+			if (first_block == SIZE_MAX)
+				first_block = i;
+		}
+	}
+	if (g.input_error) {
+		mg_err_set(err, MG_EINPUT, "lint-input-error",
+			   "a pending migration cannot be linted (see the "
+			   "diagnostics above)");
+		mg_err_hint(err, "fix the SQL; 'migrate lint' shows the same "
+				 "diagnostics");
+		rc = MG_EINPUT;
+	} else if (blocking) {
+		const struct mg_diag *d = &g.diags.v[first_block];
+		mg_err_set(err, MG_EREFUSED, "lint-refused",
+			   "refusing to migrate: %zu lint error%s in pending "
+			   "migrations", blocking, blocking == 1 ? "" : "s");
+		mg_err_at(err, d->file, d->line, d->column);
+		mg_err_hint(err, "make the migration safe, or accept the risk with "
+				 "'-- migrate:lint-ignore %s -- reason' above the "
+				 "statement or 'migrate up --allow %s'",
+			    d->rule, d->rule);
+		rc = MG_EREFUSED;
+	}
+	(void)nallowed;
+	mg_diags_release(&g.diags);
+	if (o == &dflt)
+		mg_lint_opts_release(&dflt);
+	return rc;
+}
