@@ -162,7 +162,17 @@ static char *xdup(const char *s)
 /* Names longer than NAMEDATALEN-1 are truncated by PostgreSQL. */
 static void ident(char *out, const char *s)
 {
-	snprintf(out, NAMELEN, "%s", s ? s : "");
+	size_t n = s ? strlen(s) : 0;
+
+	if (n > NAMELEN - 1) {
+		n = NAMELEN - 1;
+		/* never cut a UTF-8 character in two (pg_mbcliplen) */
+		while (n && ((unsigned char)s[n] & 0xc0) == 0x80)
+			n--;
+	}
+	if (n)
+		memmove(out, s, n);
+	out[n] = '\0';
 }
 
 static void free_strv(char **v, size_t n)
@@ -815,12 +825,12 @@ static void apply_column_def(struct mg_catalog *cat, struct mg_cat_table *t,
 	c = col_add(t, nm, gen);
 	mg_type_from_node(mg_node_get(cd, "typeName"), &c->type);
 	if (c->type.serial) {
-		char seq[NAMELEN * 2 + 8];
-		snprintf(seq, sizeof(seq), "%s_%s_seq", t->name, nm);
+		char full[NAMELEN * 2 + 8], seq[NAMELEN];
+		snprintf(full, sizeof(full), "%s_%s_seq", t->name, nm);
 		c->not_null = true;
 		c->has_default = true;
 		c->default_volatile = true; /* nextval() */
-		ident(seq, seq);
+		ident(seq, full);
 		table_new(cat, t->schema, seq, MG_REL_SEQUENCE, gen);
 		c = col_mut(t, nm); /* table_new may not move t, but be safe */
 		if (!c)

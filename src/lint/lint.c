@@ -152,6 +152,36 @@ static bool is_down_name(const char *path)
 	       ends_with(b, ".down.sql");
 }
 
+/* A file for another database: "x.mysql.up.sql" when linting postgres. */
+static bool other_dialect(const struct mg_lint_opts *o, const char *name)
+{
+	static const char *const pg[] = { ".postgres.", ".postgresql.", ".pg.", NULL };
+	static const char *const lite[] = { ".sqlite.", ".sqlite3.", NULL };
+	static const char *const others[] = { ".mysql.", ".mariadb.", ".cockroach.",
+					      ".mssql.", ".clickhouse.", NULL };
+	const char *const *mine = o->dialect == MG_LINT_SQLITE ? lite : pg;
+	const char *const *theirs = o->dialect == MG_LINT_SQLITE ? pg : lite;
+
+	for (size_t i = 0; mine[i]; i++)
+		if (strstr(name, mine[i]))
+			return false;
+	for (size_t i = 0; theirs[i]; i++)
+		if (strstr(name, theirs[i]))
+			return true;
+	for (size_t i = 0; others[i]; i++)
+		if (strstr(name, others[i]))
+			return true;
+	return false;
+}
+
+/* The file name says the runner does not wrap it in a transaction. */
+static bool no_tx_name(const char *path)
+{
+	const char *b = base_name(path);
+	return strstr(b, ".autocommit.") || strstr(b, ".no-transaction.") ||
+	       strstr(b, ".notx.");
+}
+
 static char *dir_of(const char *path)
 {
 	const char *s = strrchr(path, '/');
@@ -226,32 +256,6 @@ static int cmp_paths(const void *x, const void *y)
 	if (c)
 		return c;
 	return (int)is_down_name(a) - (int)is_down_name(b);
-}
-
-static void list_sql(const char *dir, char ***v, size_t *n, size_t *cap, int depth)
-{
-	DIR *d;
-	struct dirent *de;
-
-	if (depth > 16 || !(d = opendir(dir)))
-		return;
-	while ((de = readdir(d))) {
-		char *p;
-		struct stat st;
-		if (de->d_name[0] == '.' || !strcmp(de->d_name, "node_modules"))
-			continue;
-		p = mg_fs_join(dir, de->d_name);
-		if (stat(p, &st) == 0 && S_ISDIR(st.st_mode)) {
-			list_sql(p, v, n, cap, depth + 1);
-			free(p);
-		} else if (ends_with(de->d_name, ".sql")) {
-			MG_GROW(*v, *cap, *n + 1);
-			(*v)[(*n)++] = p;
-		} else {
-			free(p);
-		}
-	}
-	closedir(d);
 }
 
 /* ---- groups: units of sequential context -------------------------------- */
@@ -374,7 +378,7 @@ static void lint_plain_file(struct mg_engine *e, struct group *g,
 	if (!up) {
 		in.off = 0;
 		in.end = src->len;
-		in.no_tx = any_no_tx;
+		in.no_tx = any_no_tx || no_tx_name(path);
 		in.is_down = is_down;
 		in.after_up = after_up && is_down;
 		rc = mg_engine_script(e, &in, &g->diags, &g->sum);
@@ -470,36 +474,6 @@ static void lint_plain_list(struct mg_engine *e, struct group *g,
 	plain_release(&pl);
 }
 
-static void lint_plain_dir(struct mg_engine *e, struct group *g,
-			   const struct mg_lint_opts *o, const char *dir)
-{
-	char **v = NULL;
-	size_t n = 0, cap = 0;
-	struct stat st;
-
-	if (stat(dir, &st) != 0) {
-		struct mg_err err = MG_ERR_INIT;
-		mg_err_set(&err, MG_EIO, "cannot-read", "cannot read '%s': %s", dir,
-			   strerror(errno));
-		input_diag(g, NULL, dir, &err);
-		mg_err_release(&err);
-		return;
-	}
-	list_sql(dir, &v, &n, &cap, 0);
-	if (n)
-		qsort(v, n, sizeof(*v), cmp_paths);
-	lint_plain_list(e, g, o, v, n, NULL);
-	for (size_t i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
-}
-
-static bool same_file(const struct mg_source *s, const char *real)
-{
-	char buf[PATH_MAX];
-	return real && s && realpath(s->path, buf) && !strcmp(buf, real);
-}
-
 static void lint_script(struct mg_engine *e, struct group *g,
 			const struct mg_script *sc, bool is_down, bool after_up,
 			bool silent)
@@ -527,51 +501,71 @@ static const char *migset_dialect(const struct mg_lint_opts *o)
 	return o->dialect == MG_LINT_SQLITE ? "sqlite" : "postgres";
 }
 
-/* A migrations directory: every up (and down) in order. With g->files set,
- * only those files are linted; earlier migrations are replayed silently.
- * Returns false if dir does not load as a migration set. */
-static bool lint_migset(struct mg_engine *e, struct group *g,
-			const struct mg_lint_opts *o)
+static bool load_set(const struct mg_lint_opts *o, const char *dir,
+		     struct mg_migset *set)
 {
-	struct mg_migset set;
 	struct mg_migset_opts mo = { migset_dialect(o), o->filename_pattern };
 	struct mg_err err = MG_ERR_INIT;
-	size_t last = SIZE_MAX;
-	const struct mg_source *counted = NULL;
-	struct plain pl = { 0 };
 
-	if (mg_migset_load(&set, g->dir, &mo, &err)) {
+	if (mg_migset_load(set, dir, &mo, &err)) {
 		mg_err_release(&err);
 		return false;
 	}
 	mg_err_release(&err);
-	if (!set.n) {
-		mg_migset_release(&set);
+	if (!set->n) {
+		mg_migset_release(set);
 		return false;
 	}
+	return true;
+}
+
+/* Does source s (its realpath cached in *cache) match real? */
+static bool src_is(const struct mg_source *s, char **cache, const char *real)
+{
+	char buf[PATH_MAX];
+
+	if (!s || !real)
+		return false;
+	if (!*cache)
+		*cache = mg_xstrdup(realpath(s->path, buf) ? buf : "");
+	return !strcmp(*cache, real);
+}
+
+/* A migration set: every up (and down) in order. With g->files set, only
+ * those files are linted; earlier migrations are replayed silently. */
+static void lint_set(struct mg_engine *e, struct group *g,
+		     const struct mg_lint_opts *o, const struct mg_migset *set)
+{
+	size_t last = SIZE_MAX;
+	const struct mg_source *counted = NULL;
+	struct plain pl = { 0 };
+	char **rup = NULL, **rdown = NULL;
+
 	if (g->nfiles) {
+		rup = mg_xcalloc(set->n + 1, sizeof(char *));
+		rdown = mg_xcalloc(set->n + 1, sizeof(char *));
 		/* where is the last selected file? */
-		for (size_t i = 0; i < set.n; i++) {
-			const struct mg_migration *m = &set.items[i];
+		for (size_t i = 0; i < set->n; i++) {
+			const struct mg_migration *m = &set->items[i];
 			for (size_t k = 0; k < g->nfiles; k++)
-				if (same_file(m->up.src, g->files[k].real) ||
-				    same_file(m->down.src, g->files[k].real))
+				if (src_is(m->up.src, &rup[i], g->files[k].real) ||
+				    src_is(m->down.src, &rdown[i], g->files[k].real))
 					last = i;
 		}
 		if (last == SIZE_MAX) {
 			/* none of them is (yet) a migration here: lint them after
-			 * everything older, by version from the name */
-			last = set.n;
+			 * everything else (new files, or standard input) */
+			last = set->n;
 		}
 	}
-	for (size_t i = 0; i < set.n && (g->nfiles == 0 || i <= last); i++) {
-		const struct mg_migration *m = &set.items[i];
+	for (size_t i = 0; i < set->n && (g->nfiles == 0 || i <= last); i++) {
+		const struct mg_migration *m = &set->items[i];
 		bool up_sel = !g->nfiles, down_sel = !g->nfiles;
 		struct file_sel *override = NULL;
 		for (size_t k = 0; k < g->nfiles; k++) {
 			struct file_sel *f = &g->files[k];
-			bool u = same_file(m->up.src, f->real);
-			bool d = same_file(m->down.src, f->real);
+			bool u = src_is(m->up.src, &rup[i], f->real);
+			bool d = src_is(m->down.src, &rdown[i], f->real);
 			if (!u && !d)
 				continue;
 			f->used = true;
@@ -626,50 +620,145 @@ static bool lint_migset(struct mg_engine *e, struct group *g,
 			free(s[0]);
 		}
 	}
+	for (size_t i = 0; rup && i < set->n; i++) {
+		free(rup[i]);
+		free(rdown[i]);
+	}
+	free(rup);
+	free(rdown);
 	plain_release(&pl);
-	mg_migset_release(&set);
-	return true;
+}
+
+/* A directory that is no migration set: the migration sets below it are
+ * linted each on its own, every other .sql file in natural version order
+ * with context carried across them. */
+static void collect_tree(const struct mg_lint_opts *o, const char *dir,
+			 char ***sets, size_t *nsets, size_t *capsets,
+			 char ***files, size_t *nfiles, size_t *capfiles, int depth)
+{
+	DIR *d;
+	struct dirent *de;
+
+	if (depth > 16 || !(d = opendir(dir)))
+		return;
+	while ((de = readdir(d))) {
+		char *p;
+		struct stat st;
+		if (de->d_name[0] == '.' || !strcmp(de->d_name, "node_modules"))
+			continue;
+		p = mg_fs_join(dir, de->d_name);
+		if (stat(p, &st) == 0 && S_ISDIR(st.st_mode)) {
+			struct mg_migset set;
+			if (load_set(o, p, &set)) {
+				mg_migset_release(&set);
+				MG_GROW(*sets, *capsets, *nsets + 1);
+				(*sets)[(*nsets)++] = p;
+				continue;
+			}
+			collect_tree(o, p, sets, nsets, capsets, files, nfiles,
+				     capfiles, depth + 1);
+			free(p);
+		} else if (ends_with(de->d_name, ".sql") && !other_dialect(o, de->d_name)) {
+			MG_GROW(*files, *capfiles, *nfiles + 1);
+			(*files)[(*nfiles)++] = p;
+		} else {
+			free(p);
+		}
+	}
+	closedir(d);
+}
+
+static int cmp_natural(const void *x, const void *y)
+{
+	return natcmp(*(char *const *)x, *(char *const *)y);
+}
+
+static void lint_tree(struct group *g, const struct mg_lint_opts *o)
+{
+	char **sets = NULL, **files = NULL;
+	size_t nsets = 0, capsets = 0, nfiles = 0, capfiles = 0;
+	struct mg_engine *e;
+	struct stat st;
+
+	if (stat(g->dir, &st) != 0) {
+		struct mg_err err = MG_ERR_INIT;
+		mg_err_set(&err, MG_EIO, "cannot-read", "cannot read '%s': %s", g->dir,
+			   strerror(errno));
+		input_diag(g, NULL, g->dir, &err);
+		mg_err_release(&err);
+		return;
+	}
+	collect_tree(o, g->dir, &sets, &nsets, &capsets, &files, &nfiles,
+		     &capfiles, 0);
+	if (nsets)
+		qsort(sets, nsets, sizeof(*sets), cmp_natural);
+	for (size_t i = 0; i < nsets; i++) {
+		struct mg_migset set;
+		if (load_set(o, sets[i], &set)) {
+			e = mg_engine_new(o);
+			lint_set(e, g, o, &set);
+			mg_engine_free(e);
+			mg_migset_release(&set);
+		}
+		free(sets[i]);
+	}
+	free(sets);
+	if (nfiles) {
+		qsort(files, nfiles, sizeof(*files), cmp_paths);
+		e = mg_engine_new(o);
+		lint_plain_list(e, g, o, files, nfiles, NULL);
+		mg_engine_free(e);
+	}
+	for (size_t i = 0; i < nfiles; i++)
+		free(files[i]);
+	free(files);
 }
 
 static void run_group(const struct mg_lint_opts *o, struct group *g)
 {
-	struct mg_engine *e = mg_engine_new(o);
+	struct mg_migset set;
+	struct mg_engine *e;
+	bool in_set = false;
 
 	if (g->kind == G_DIR) {
-		if (!lint_migset(e, g, o)) {
-			mg_engine_free(e);
-			e = mg_engine_new(o);
-			lint_plain_dir(e, g, o, g->dir);
+		if (!load_set(o, g->dir, &set)) {
+			lint_tree(g, o);
+			return;
 		}
-	} else {
-		bool in_set = false;
-		/* does the candidate directory hold these files as migrations? */
-		if (g->dir && mg_fs_is_dir(g->dir))
-			in_set = lint_migset(e, g, o);
-		if (!in_set) {
-			char **paths = mg_xcalloc(g->nfiles + 1, sizeof(char *));
-			struct mg_source **ss = mg_xcalloc(g->nfiles + 1, sizeof(*ss));
-			bool any_stdin = false;
-			mg_engine_free(e);
-			e = mg_engine_new(o);
-			for (size_t k = 0; k < g->nfiles; k++) {
-				paths[k] = g->files[k].path;
-				ss[k] = g->files[k].stdin_src;
-				any_stdin |= ss[k] != NULL;
-				g->files[k].stdin_src = NULL;
-			}
-			if (!any_stdin && g->nfiles > 1)
-				qsort(paths, g->nfiles, sizeof(*paths), cmp_paths);
-			lint_plain_list(e, g, o, paths, g->nfiles, any_stdin ? ss : NULL);
-			for (size_t k = 0; k < g->nfiles; k++) {
-				if (ss[k]) {
-					mg_source_release(ss[k]);
-					free(ss[k]);
-				}
-			}
-			free(ss);
-			free(paths);
+		e = mg_engine_new(o);
+		lint_set(e, g, o, &set);
+		mg_engine_free(e);
+		mg_migset_release(&set);
+		return;
+	}
+	/* files: does their directory hold them as migrations? */
+	e = mg_engine_new(o);
+	if (g->dir && mg_fs_is_dir(g->dir) && load_set(o, g->dir, &set)) {
+		lint_set(e, g, o, &set);
+		mg_migset_release(&set);
+		in_set = true;
+	}
+	if (!in_set) {
+		char **paths = mg_xcalloc(g->nfiles + 1, sizeof(char *));
+		struct mg_source **ss = mg_xcalloc(g->nfiles + 1, sizeof(*ss));
+		bool any_stdin = false;
+		for (size_t k = 0; k < g->nfiles; k++) {
+			paths[k] = g->files[k].path;
+			ss[k] = g->files[k].stdin_src;
+			any_stdin |= ss[k] != NULL;
+			g->files[k].stdin_src = NULL;
 		}
+		if (!any_stdin && g->nfiles > 1)
+			qsort(paths, g->nfiles, sizeof(*paths), cmp_paths);
+		lint_plain_list(e, g, o, paths, g->nfiles, any_stdin ? ss : NULL);
+		for (size_t k = 0; k < g->nfiles; k++) {
+			if (ss[k]) {
+				mg_source_release(ss[k]);
+				free(ss[k]);
+			}
+		}
+		free(ss);
+		free(paths);
 	}
 	mg_engine_free(e);
 }
