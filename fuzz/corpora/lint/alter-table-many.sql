@@ -1,0 +1,7 @@
+ALTER TABLE orders ADD COLUMN currency char(3) NOT NULL DEFAULT 'EUR';
+ALTER TABLE orders ALTER COLUMN total TYPE numeric(14,2) USING total::numeric(14,2);
+ALTER TABLE orders ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES users(id) NOT VALID;
+ALTER TABLE orders VALIDATE CONSTRAINT orders_user_fk;
+ALTER TABLE orders RENAME COLUMN status TO state;
+ALTER TABLE orders ALTER COLUMN state SET NOT NULL, DROP COLUMN tags CASCADE;
+ALTER TABLE ONLY orders SET (fillfactor = 70), SET LOGGED;

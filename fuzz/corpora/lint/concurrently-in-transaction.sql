@@ -1,0 +1,5 @@
+BEGIN;
+CREATE INDEX CONCURRENTLY users_email_idx ON users (email);
+COMMIT;
+-- migrate:no-transaction
+DROP INDEX CONCURRENTLY users_email_idx;

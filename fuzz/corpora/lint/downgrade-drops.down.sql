@@ -1,0 +1,3 @@
+DROP INDEX CONCURRENTLY IF EXISTS orders_user_id_idx;
+ALTER TABLE orders DROP COLUMN status;
+DROP TABLE IF EXISTS orders;

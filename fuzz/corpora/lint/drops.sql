@@ -1,0 +1,5 @@
+DROP TABLE IF EXISTS a, b CASCADE;
+DROP SCHEMA legacy RESTRICT;
+TRUNCATE orders RESTART IDENTITY;
+DELETE FROM orders WHERE true;
+UPDATE users SET email = lower(email);

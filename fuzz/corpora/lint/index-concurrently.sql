@@ -1,0 +1,3 @@
+CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS users_lower_email ON users (lower(email)) INCLUDE (id) WHERE deleted_at IS NULL;
+REINDEX INDEX CONCURRENTLY users_lower_email;
+DROP INDEX CONCURRENTLY IF EXISTS old_idx;

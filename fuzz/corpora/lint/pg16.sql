@@ -1,0 +1,4 @@
+CREATE TABLE t16 (x int, y int);
+GRANT pg_read_all_data TO app WITH INHERIT TRUE, SET FALSE;
+SELECT json_object('a': 1 ABSENT ON NULL), x IS JSON OBJECT FROM t16;
+SELECT 0x1F, 0o17, 0b101, 1_000_000;

@@ -1,0 +1,10 @@
+CREATE SCHEMA billing;
+CREATE TABLE billing.invoices (id bigint PRIMARY KEY, amount numeric NOT NULL, paid_at timestamptz);
+CREATE INDEX CONCURRENTLY invoices_paid ON billing.invoices (paid_at);
+ALTER TABLE billing.invoices ADD COLUMN note text;
+ALTER TABLE billing.invoices DROP COLUMN note;
+ALTER TABLE billing.invoices ALTER COLUMN amount DROP NOT NULL;
+DROP INDEX billing.invoices_paid;
+ALTER TABLE billing.invoices SET SCHEMA public;
+ALTER TABLE invoices RENAME COLUMN amount TO total;
+DROP SCHEMA billing CASCADE;

@@ -1,0 +1,12 @@
+PRAGMA foreign_keys=off;
+BEGIN TRANSACTION;
+CREATE TABLE new_users (id INTEGER PRIMARY KEY, email TEXT NOT NULL);
+INSERT INTO new_users (id, email) SELECT id, email FROM users;
+DROP TABLE users;
+ALTER TABLE new_users RENAME TO users;
+CREATE INDEX users_email ON users(email);
+COMMIT;
+PRAGMA foreign_keys=on;
+ALTER TABLE users ADD COLUMN age INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE users DROP COLUMN age;
+VACUUM;

@@ -1,0 +1,3 @@
+-- migrate:upp
+SELECT 1;
+-- migrate:dwon

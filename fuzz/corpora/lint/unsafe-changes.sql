@@ -1,0 +1,18 @@
+CREATE TABLE accounts (id int PRIMARY KEY, name varchar(50), balance int, legacy text);
+ALTER TABLE accounts ADD COLUMN region text NOT NULL;
+ALTER TABLE accounts ADD COLUMN created timestamptz NOT NULL DEFAULT clock_timestamp();
+ALTER TABLE accounts ALTER COLUMN balance TYPE bigint;
+ALTER TABLE accounts ALTER COLUMN name TYPE varchar(100);
+ALTER TABLE accounts RENAME COLUMN name TO full_name;
+ALTER TABLE accounts RENAME TO customer_accounts;
+ALTER TABLE customer_accounts DROP COLUMN legacy;
+ALTER TABLE customer_accounts ADD CONSTRAINT acc_fk FOREIGN KEY (id) REFERENCES users(id);
+ALTER TABLE customer_accounts ADD PRIMARY KEY (id);
+CREATE INDEX acc_region ON customer_accounts (region);
+CREATE UNIQUE INDEX acc_name ON customer_accounts (full_name);
+DROP TABLE customer_accounts;
+TRUNCATE users;
+VACUUM FULL orders;
+CLUSTER orders USING orders_pkey;
+REINDEX TABLE orders;
+LOCK TABLE users;
