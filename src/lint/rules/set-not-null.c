@@ -1,0 +1,129 @@
+/*
+ * set-not-null: ALTER TABLE ... ALTER COLUMN c SET NOT NULL on a table that
+ * already exists.
+ *
+ * PostgreSQL checks every row for NULLs while it holds ACCESS EXCLUSIVE on
+ * the table (no reads, no writes for the length of a full scan). From
+ * PostgreSQL 12 it skips the scan when a validated CHECK (c IS NOT NULL)
+ * constraint already proves it; the catalog knows those constraints (and
+ * whether they were added NOT VALID and later validated). Before 12 the
+ * CHECK does not help.
+ *
+ * Not reported: tables created earlier in the same script; columns the
+ * catalog already knows to be NOT NULL (then SET NOT NULL is a no-op).
+ * A column added earlier in the same script to an existing table is still
+ * reported: the table is not empty.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "lint/catalog.h"
+#include "lint/rule.h"
+
+static const char *const kinds[] = { "AlterTableStmt", NULL };
+
+/* A CHECK (col IS NOT NULL) that is still NOT VALID, or NULL. */
+static const struct mg_cat_constraint *unvalidated_check(const struct mg_cat_table *t,
+							 const char *col)
+{
+	for (size_t i = 0; t && i < t->ncons; i++) {
+		const struct mg_cat_constraint *c = &t->cons[i];
+		if (c->type == MG_CON_CHECK && !c->valid && c->notnull_column &&
+		    !strcmp(c->notnull_column, col))
+			return c;
+	}
+	return NULL;
+}
+
+/* An earlier subcommand (index < upto) of the same statement validates
+ * constraint `name`. */
+static bool validated_here(const cJSON *stmt, const char *name, size_t upto)
+{
+	const cJSON *it;
+	size_t i = 0;
+
+	cJSON_ArrayForEach(it, mg_node_get(stmt, "cmds")) {
+		const cJSON *cmd = mg_node_get(it, "AlterTableCmd");
+		const char *sub = mg_node_str(cmd, "subtype");
+		const char *nm = mg_node_str(cmd, "name");
+		if (i++ >= upto)
+			break;
+		if (sub && nm && !strcmp(sub, "AT_ValidateConstraint") && !strcmp(nm, name))
+			return true;
+	}
+	return false;
+}
+
+static void check(struct mg_lint_ctx *ctx, const struct mg_lint_stmt *st)
+{
+	const cJSON *rel = mg_node_get(st->node, "relation");
+	const char *ot = mg_node_str(st->node, "objtype");
+	const struct mg_cat_table *t;
+	const cJSON *it;
+	char table[160];
+	int pg = mg_lint_pg_version(ctx);
+	size_t i = 0;
+
+	if (ot && strcmp(ot, "OBJECT_TABLE"))
+		return;
+	t = mg_lint_table(ctx, rel);
+	if (mg_lint_table_origin(ctx, t) == MG_ORIGIN_NEW)
+		return;
+	if (t && t->kind == MG_REL_FOREIGN)
+		return;
+	mg_lint_rv_name(rel, table, sizeof(table));
+	cJSON_ArrayForEach(it, mg_node_get(st->node, "cmds")) {
+		const cJSON *cmd = mg_node_get(it, "AlterTableCmd");
+		const char *sub = mg_node_str(cmd, "subtype");
+		const char *col = mg_node_str(cmd, "name");
+		const struct mg_cat_column *c;
+		const struct mg_cat_constraint *k;
+		size_t off, end;
+
+		i++;
+		if (!sub || strcmp(sub, "AT_SetNotNull") || !col)
+			continue;
+		c = mg_cat_column(t, col);
+		if (c && c->not_null)
+			continue; /* already NOT NULL: nothing to check */
+		k = mg_cat_notnull_check(t, col);
+		if (k && pg >= 12)
+			continue; /* the validated CHECK proves it: no scan */
+		if (!mg_lint_cmd_span(ctx, st, i - 1, &off, &end))
+			end = off; /* statement start */
+		if (k)
+			mg_lint_report(ctx, off, end - off,
+				       "SET NOT NULL on column \"%s\" of existing table \"%s\" "
+				       "scans every row: PostgreSQL %d ignores the validated "
+				       "CHECK constraint \"%s\" here (only 12 and later use it "
+				       "to skip the scan)", col, table, pg, k->name);
+		else if ((k = unvalidated_check(t, col)) &&
+			 validated_here(st->node, k->name, i - 1))
+			mg_lint_report(ctx, off, end - off,
+				       "SET NOT NULL on column \"%s\" of existing table \"%s\" "
+				       "in the same ALTER TABLE that validates \"%s\": the "
+				       "validation scan then runs under the ACCESS EXCLUSIVE lock "
+				       "SET NOT NULL takes; VALIDATE in an earlier statement",
+				       col, table, k->name);
+		else if (k)
+			mg_lint_report(ctx, off, end - off,
+				       "SET NOT NULL on column \"%s\" of existing table \"%s\" "
+				       "scans every row: CHECK constraint \"%s\" (%s IS NOT NULL) "
+				       "is still NOT VALID, so it cannot be used to skip the "
+				       "scan; VALIDATE CONSTRAINT it first", col, table,
+				       k->name, col);
+		else
+			mg_lint_report(ctx, off, end - off,
+				       "SET NOT NULL on column \"%s\" of existing table \"%s\" "
+				       "scans every row for NULLs while the table is locked",
+				       col, table);
+	}
+}
+
+const struct mg_rule mg_rule_set_not_null = {
+	.id = "set-not-null",
+	.default_severity = MG_SEV_ERROR,
+	.dialects = MG_LINT_POSTGRES,
+	.kinds = kinds,
+	.check = check,
+};
