@@ -66,9 +66,25 @@ static int conn_fail(struct pg *p, const char *id, const char *what,
 	char *m = mg_xstrdup(p->conn ? PQerrorMessage(p->conn) : "out of memory");
 	size_t n = strlen(m);
 
+	char *nl;
+
 	while (n && (m[n - 1] == '\n' || m[n - 1] == ' '))
 		m[--n] = '\0';
-	mg_err_set(err, MG_EDB, id, "%s: %s", what, m);
+	/* libpq's second line ("\tIs the server running ...?") is detail */
+	if ((nl = strchr(m, '\n'))) {
+		char *rest = nl + 1;
+		*nl = '\0';
+		while (*rest == '\t' || *rest == ' ')
+			rest++;
+		for (char *c = rest; *c; c++)
+			if (*c == '\n' || *c == '\t')
+				*c = ' ';
+		mg_err_set(err, MG_EDB, id, "%s: %s", what, m);
+		if (*rest)
+			mg_err_detail(err, "%s", rest);
+	} else {
+		mg_err_set(err, MG_EDB, id, "%s: %s", what, m);
+	}
 	free(m);
 	mg_dburl_scrub_err(p->base.url, err);
 	return MG_EDB;

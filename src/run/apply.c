@@ -492,13 +492,15 @@ int mg_apply_dirty_error(struct mg_runner *r, const struct mg_ledger_row *row,
 			   "or was interrupted at statement %ld of %zu",
 			   label, reverting ? "rollback" : "up", k + 1, st->n);
 		mg_err_at(err, st->script->src->path, line, col);
-		mg_buf_addf(&d, "statements 1-%ld completed; statement %ld may have "
-			    "partly run: %s", k, k + 1, first);
-		if (k == 0) {
-			mg_buf_reset(&d);
+		if (k == 0)
 			mg_buf_addf(&d, "no statement completed; statement 1 may have "
 				    "partly run: %s", first);
-		}
+		else if (k == 1)
+			mg_buf_addf(&d, "statement 1 completed; statement 2 may have "
+				    "partly run: %s", first);
+		else
+			mg_buf_addf(&d, "statements 1-%ld completed; statement %ld may "
+				    "have partly run: %s", k, k + 1, first);
 		free(first);
 		if (mg_stmts_index(st, (size_t)k, &iname, &ischema, &conc) &&
 		    r->db->ops->index_state) {

@@ -410,9 +410,15 @@ int mg_runner_up_apply(struct mg_runner *r, const struct mg_up_opts *o,
 				rc = MG_EINTERRUPTED;
 				break;
 			}
-			if (!o->dry_run && notx)
+			if (!o->dry_run && notx && v[k].resume)
+				fprintf(r->out, "applying %s (no transaction, %zu statement%s, "
+					"resuming at statement %ld)\n", v[k].m->label,
+					v[k].st->n, v[k].st->n == 1 ? "" : "s", v[k].start + 1);
+			else if (!o->dry_run && notx)
 				fprintf(r->out, "applying %s (no transaction, %zu statement%s)\n",
 					v[k].m->label, v[k].st->n, v[k].st->n == 1 ? "" : "s");
+			if (!o->dry_run && notx)
+				fflush(r->out);
 			rc = notx ? mg_apply_notx(r, &v[k], o->dry_run, err)
 				  : mg_apply_tx(r, &v[k], o->dry_run, err);
 			if (rc == MG_EINTERRUPTED) {
@@ -420,11 +426,14 @@ int mg_runner_up_apply(struct mg_runner *r, const struct mg_up_opts *o,
 				break;
 			}
 			if (rc) {
-				if (k + 1 < job->n || applied)
+				if (k + 1 < job->n || applied) {
+					char *old = err->detail ? mg_xstrdup(err->detail) : NULL;
 					mg_err_detail(err, "%s%s%zu migration%s applied before "
-						      "it, %zu not run", err->detail ? err->detail : "",
-						      err->detail ? "\n  " : "", applied,
+						      "it, %zu not run", old ? old : "",
+						      old ? "\n  " : "", applied,
 						      applied == 1 ? "" : "s", job->n - k - 1);
+					free(old);
+				}
 				break;
 			}
 			if (o->dry_run) {

@@ -111,15 +111,20 @@ static size_t skip_elem(const char *s, size_t i, size_t end)
 }
 
 /* End of the statement starting at s[i], found with sqlite3_complete at
- * each ';' (for statements whose prepare failed on a missing object). */
-static size_t stmt_end(const char *s, size_t i, size_t end)
+ * each ';' (for statements whose prepare failed on a missing object).
+ * *incomplete is set when the text runs out inside a statement that a
+ * final ';' would not complete either (e.g. a trigger without END). */
+static size_t stmt_end(const char *s, size_t i, size_t end, bool *incomplete)
 {
 	size_t j = i;
+	char *t;
 
+	*incomplete = false;
 	while (j < end) {
 		if (s[j] == ';') {
-			char *t = mg_xstrndup(s + i, j + 1 - i);
-			int ok = sqlite3_complete(t);
+			int ok;
+			t = mg_xstrndup(s + i, j + 1 - i);
+			ok = sqlite3_complete(t);
 			free(t);
 			if (ok)
 				return j + 1;
@@ -128,6 +133,9 @@ static size_t stmt_end(const char *s, size_t i, size_t end)
 		}
 		j = skip_elem(s, j, end);
 	}
+	t = mg_xasprintf("%.*s\n;", (int)(end - i), s + i);
+	*incomplete = !sqlite3_complete(t);
+	free(t);
 	return end;
 }
 
@@ -176,8 +184,14 @@ int mg_sqlite_split(struct mg_sqlite_splitter *sp, const struct mg_source *src,
 
 		if (prc != SQLITE_OK) {
 			const char *msg = sqlite3_errmsg(sp->db);
+			bool incomplete = false;
+			if (!is_syntax_error(msg)) {
+				next = stmt_end(s, i, end, &incomplete);
+				if (incomplete)
+					msg = "incomplete input";
+			}
 			if (is_syntax_error(msg)) {
-				int eo = sqlite3_error_offset(sp->db);
+				int eo = incomplete ? -1 : sqlite3_error_offset(sp->db);
 				size_t at = eo >= 0 ? i + (size_t)eo : end;
 				unsigned line, col;
 				if (at > end)
@@ -190,7 +204,6 @@ int mg_sqlite_split(struct mg_sqlite_splitter *sp, const struct mg_source *src,
 				rc = MG_EINPUT;
 				break;
 			}
-			next = stmt_end(s, i, end);
 		} else {
 			if (!st)
 				break; /* only trivia left */

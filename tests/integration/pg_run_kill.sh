@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# kill -9 of `migrate up` / `down` at random moments, 20 times, against
+# PostgreSQL 15: for every version, table exists <=> ledger row exists
+# (never one without the other); then a rerun completes.
+here=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)
+source "$here/../lib/common.sh"
+source "$here/run_helpers.bash"
+t_begin pg_run_kill
+t_pg_setup
+
+ROUNDS=${MIGRATE_KILL_ROUNDS:-20}
+N=6
+d=$(t_tmpdir)
+m=$d/m
+url=$(t_pg_new_db kill)
+for ((i = 1; i <= N; i++)); do
+	mig_sections "$m" "000$i" "t$i" "CREATE TABLE t$i (x int);
+SELECT pg_sleep(0.12);
+INSERT INTO t$i SELECT generate_series(1, 20000);" "DROP TABLE t$i;
+SELECT pg_sleep(0.05);"
+done
+
+check() {
+	local rows tabs i tab row
+	rows=$(pg_q "$url" "SELECT string_agg(version || ':' || state || ':' || CASE WHEN dirty THEN 't' ELSE 'f' END, ' ' ORDER BY version) FROM schema_migrations" 2>/dev/null || true)
+	tabs=" $(pg_q "$url" "SELECT string_agg(tablename, ' ') FROM pg_tables WHERE schemaname = 'public'") "
+	for ((i = 1; i <= N; i++)); do
+		tab=0
+		[[ $tabs == *" t$i "* ]] && tab=1
+		row=0
+		[[ " $rows " == *" 000$i:applied:f "* ]] && row=1
+		[[ " $rows " == *" 000$i:"* && $row == 0 ]] && t_fail "round $1: 000$i has a ledger row that is not clean: $rows"
+		[[ $tab == "$row" ]] || t_fail "round $1: version 000$i: table=$tab ledger row=$row (ledger: $rows)"
+	done
+}
+
+hits=0
+for ((r = 1; r <= ROUNDS; r++)); do
+	applied=$(pg_q "$url" "SELECT count(*) FROM schema_migrations" 2>/dev/null || echo 0)
+	if ((applied == N)) || { ((applied > 0)) && ((RANDOM % 3 == 0)); }; then
+		cmd=(down --all)
+	else
+		cmd=(up)
+	fi
+	"$MIGRATE_BIN" "${cmd[@]}" --dir "$m" --database-url "$url" >"$d/out" 2>&1 &
+	pid=$!
+	sleep "0.$((RANDOM % 9))$((RANDOM % 10))"
+	if kill -0 "$pid" 2>/dev/null; then
+		kill -9 "$pid" 2>/dev/null || true
+		hits=$((hits + 1))
+	fi
+	wait "$pid" 2>/dev/null || true
+	check "$r (${cmd[*]})"
+done
+t_log "$hits of $ROUNDS runs were killed mid-way"
+((hits >= ROUNDS / 2)) || t_fail "only $hits of $ROUNDS runs were killed while running"
+
+# the killed sessions' backends roll back and let go of the lock; a rerun
+# waits for that if needed and completes
+expect_exit 0 M up --dir "$m" --database-url "$url"
+check final
+expect_eq "$N" "$(pg_q "$url" "SELECT count(*) FROM schema_migrations WHERE state = 'applied' AND NOT dirty")" "all applied"
+expect_eq 20000 "$(pg_q "$url" "SELECT count(*) FROM t$N")" "rows of the last one"
+
+t_done

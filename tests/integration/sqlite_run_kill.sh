@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# kill -9 of `migrate up` / `migrate down` at random moments, 30 times, on
+# a real SQLite file: a migration is never applied without its ledger row
+# nor recorded without being applied (every migration creates a table: for
+# each version, table exists <=> ledger row exists). Then a rerun completes.
+here=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)
+source "$here/../lib/common.sh"
+source "$here/run_helpers.bash"
+t_begin sqlite_run_kill
+
+ROUNDS=${MIGRATE_KILL_ROUNDS:-30}
+N=6
+d=$(t_tmpdir)
+m=$d/m
+db=$d/app.db
+U="sqlite:$db"
+for ((i = 1; i <= N; i++)); do
+	# slow enough (a few hundred ms) to be hit mid-way
+	mig_sections "$m" "000$i" "t$i" "CREATE TABLE t$i (x INTEGER);
+INSERT INTO t$i WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 120000) SELECT i FROM c;
+CREATE INDEX t${i}_x ON t$i (x);" "DROP TABLE t$i;"
+done
+
+check() {
+	local i tab row rows
+	rows=$(sqlite_q "$db" "SELECT version || ':' || coalesce(state, '') FROM schema_migrations ORDER BY 1" 2>/dev/null || true)
+	for ((i = 1; i <= N; i++)); do
+		tab=$(sqlite_q "$db" "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 't$i'")
+		row=0
+		[[ $'\n'$rows$'\n' == *$'\n'"000$i:applied"$'\n'* ]] && row=1
+		[[ $'\n'$rows$'\n' == *$'\n'"000$i:"* && $row == 0 ]] &&
+			t_fail "round $1: 000$i has a ledger row that is not 'applied': $rows"
+		if [[ $tab != "$row" ]]; then
+			t_fail "round $1: version 000$i: table exists=$tab but ledger row=$row (ledger: $rows)"
+		fi
+	done
+}
+
+hits=0
+for ((r = 1; r <= ROUNDS; r++)); do
+	applied=$(sqlite_q "$db" "SELECT count(*) FROM schema_migrations" 2>/dev/null || echo 0)
+	if ((applied == N)) || { ((applied > 0)) && ((RANDOM % 3 == 0)); }; then
+		cmd=(down --all)
+	else
+		cmd=(up)
+	fi
+	"$MIGRATE_BIN" "${cmd[@]}" --dir "$m" --database-url "$U" >"$d/out" 2>&1 &
+	pid=$!
+	sleep "0.$((RANDOM % 6))$((RANDOM % 10))"
+	if kill -0 "$pid" 2>/dev/null; then
+		kill -9 "$pid" 2>/dev/null || true
+		hits=$((hits + 1))
+	fi
+	wait "$pid" 2>/dev/null || true
+	check "$r (${cmd[*]})"
+done
+t_log "$hits of $ROUNDS runs were killed mid-way"
+((hits >= ROUNDS / 2)) || t_fail "only $hits of $ROUNDS runs were killed while running"
+
+# a rerun completes from whatever state the kills left
+expect_exit 0 M up --dir "$m" --database-url "$U"
+check final
+expect_eq "$N" "$(sqlite_q "$db" "SELECT count(*) FROM schema_migrations WHERE state = 'applied' AND NOT dirty")" "all applied"
+expect_eq 120000 "$(sqlite_q "$db" "SELECT count(*) FROM t$N")" "rows of the last one"
+expect_eq ok "$(sqlite_q "$db" "PRAGMA integrity_check")" "integrity"
+
+t_done
