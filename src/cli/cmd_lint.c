@@ -25,7 +25,7 @@
 enum {
 	O_FORMAT = 1, O_FAIL_ON, O_RULE, O_EXCLUDE, O_PG_VERSION, O_BASELINE,
 	O_WRITE_BASELINE, O_STDIN_FILENAME, O_COLOR, O_NO_DOWNS, O_JOBS,
-	O_LIST_RULES, O_OUTPUT
+	O_LIST_RULES, O_OUTPUT, O_ONLY
 };
 
 static const struct mg_opt opts[] = {
@@ -43,6 +43,7 @@ static const struct mg_opt opts[] = {
 	{ "jobs", O_JOBS, true },
 	{ "list-rules", O_LIST_RULES, false },
 	{ "output", O_OUTPUT, true },
+	{ "only", O_ONLY, true },
 	{ NULL, 0, false }
 };
 
@@ -62,6 +63,7 @@ static const struct mg_opt opts[] = {
 	"                         (default), warning, info, none\n"             \
 	"  --rule ID=LEVEL        set a rule to off, info, warning or error\n"  \
 	"                         (repeatable; config: lint.rules)\n"           \
+	"  --only RULE            run only RULE (repeatable)\n"                \
 	"  --exclude GLOB         do not lint files matching GLOB (repeatable;\n" \
 	"                         they still give schema context)\n"            \
 	"  --pg-version N         target PostgreSQL major version (default 15)\n" \
@@ -236,6 +238,9 @@ static int run(int argc, char **argv)
 			goto fail;
 		if (cli.vals[i].id == O_EXCLUDE)
 			mg_lint_opts_exclude(&o, cli.vals[i].arg);
+		if (cli.vals[i].id == O_ONLY &&
+		    mg_lint_opts_only(&o, cli.vals[i].arg, &err))
+			goto fail;
 	}
 	out_path = mg_cli_get(&cli, O_OUTPUT, NULL);
 	if (out_path && !(out = fopen(out_path, "w"))) {

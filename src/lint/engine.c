@@ -37,6 +37,7 @@ struct stmt_info {
 	struct mg_lock locks[MAX_STMT_LOCKS];
 	size_t nlocks;
 	bool ends_txn;              /* COMMIT / ROLLBACK / END */
+	bool explained;             /* a rule said it fails at run time */
 };
 
 struct mg_engine {
@@ -67,6 +68,8 @@ struct mg_lint_ctx {
 	struct mg_suppress sup;
 	size_t suppressed;
 	bool input_error;
+	char *sqlite_err;           /* SQLite's syntax error, owned, or NULL */
+	size_t sqlite_err_off;
 };
 
 /* ---- engine lifetime ---------------------------------------------------- */
@@ -107,6 +110,13 @@ struct mg_engine *mg_engine_new(const struct mg_lint_opts *opts)
 		e->sev[i] = mg_engine_severity(opts, r->id, r->default_severity);
 		if (r->dialects && !(r->dialects & dialect))
 			e->sev[i] = MG_SEV_OFF;
+		if (opts && opts->nonly) {
+			bool keep = false;
+			for (size_t k = 0; k < opts->nonly; k++)
+				keep |= !strcmp(opts->only[k], r->id);
+			if (!keep)
+				e->sev[i] = MG_SEV_OFF;
+		}
 	}
 	return e;
 }
@@ -212,6 +222,9 @@ void mg_engine_make_diag(struct mg_diag *d, const struct mg_source *src,
 	d->rule = rule;
 	d->severity = sev;
 	d->message = mg_xstrdup(msg ? msg : "");
+	for (char *p = d->message; *p; p++) /* one line, whatever the parser said */
+		if (*p == '\n' || *p == '\r' || *p == '\t')
+			*p = ' ';
 	d->help = help && help[0] ? mg_xstrdup(help) : NULL;
 	d->off = off;
 	d->stmt_index = SIZE_MAX;
@@ -354,6 +367,9 @@ static void vreport(struct mg_lint_ctx *ctx, const struct mg_report_opt *o,
 	help = o && o->help ? o->help : m ? m->help : NULL;
 	if (help && !help[0])
 		help = NULL;
+	if (si < ctx->nst && sev == MG_SEV_ERROR &&
+	    ((o && o->fails) || r->dialects == MG_LINT_SQLITE))
+		ctx->st[si].explained = true;
 	emit(ctx, si, off, len, r->id, sev, msg.buf, help, lock, true);
 	mg_buf_release(&msg);
 }
@@ -1436,7 +1452,8 @@ static void run_rules(struct mg_lint_ctx *ctx, size_t i, bool tokens_only)
 }
 
 #ifdef MG_HAVE_SQLITE_SPLIT
-/* Validate a SQLite script with SQLite's own parser. */
+/* Validate a SQLite script with SQLite's own parser; the first syntax
+ * error is kept for the end of the walk (sqlite_report). */
 static void sqlite_validate(struct mg_lint_ctx *ctx)
 {
 	struct mg_sqlite_split sp;
@@ -1445,15 +1462,32 @@ static void sqlite_validate(struct mg_lint_ctx *ctx)
 	memset(&sp, 0, sizeof(sp));
 	if (mg_sqlite_split(NULL, ctx->src, ctx->in->off, ctx->in->end, &sp, &err)) {
 		/* the error is positioned by line:col; find its offset */
-		size_t off = err.line ? line_col_off(ctx->src, err.line, err.col) :
-					ctx->in->off;
-		engine_diag(ctx, SIZE_MAX, off, 0, "syntax-error",
-			    err.msg ? err.msg : "syntax error", NULL);
+		ctx->sqlite_err_off = err.line ? line_col_off(ctx->src, err.line, err.col) :
+						 ctx->in->off;
+		ctx->sqlite_err = mg_xstrdup(err.msg ? err.msg : "syntax error");
 	}
 	mg_err_release(&err);
 	mg_sqlite_split_release(&sp);
 }
 #endif
+
+/* Report SQLite's syntax error unless a rule already explained why the
+ * statement fails (mg_report_opt.fails, or an error of a SQLite-only rule:
+ * sqlite-unsupported-alter says why ALTER COLUMN fails better than
+ * "near ALTER: syntax error"). */
+static void sqlite_report(struct mg_lint_ctx *ctx)
+{
+	size_t si;
+
+	if (!ctx->sqlite_err)
+		return;
+	si = stmt_of(ctx, ctx->sqlite_err_off);
+	if (si < ctx->nst && ctx->st[si].explained)
+		return;
+	engine_diag(ctx, si, ctx->sqlite_err_off, 0, "syntax-error", ctx->sqlite_err,
+		    "SQLite's own parser rejects this statement: fix the SQL "
+		    "(sqlite.org/lang.html has the syntax SQLite accepts)");
+}
 
 static void free_ctx(struct mg_lint_ctx *ctx)
 {
@@ -1469,6 +1503,7 @@ static void free_ctx(struct mg_lint_ctx *ctx)
 		free(ctx->states);
 	}
 	free(ctx->tx);
+	free(ctx->sqlite_err);
 	mg_suppress_release(&ctx->sup);
 	mg_parse_release(&ctx->parse);
 	mg_diags_release(&ctx->found);
@@ -1563,7 +1598,9 @@ int mg_engine_script(struct mg_engine *e, const struct mg_script_in *in,
 			run_rules(&ctx, i, false);
 		} else if (ctx.parse.fatal && !sqlite) {
 			engine_diag(&ctx, i, ctx.parse.fatal_off, 0, "syntax-error",
-				    ctx.parse.fatal, NULL);
+				    ctx.parse.fatal, "fix the SQL: a string, quoted "
+				    "identifier, dollar-quoted body or comment is not "
+				    "closed");
 		} else if (sqlite) {
 			run_rules(&ctx, i, true);
 		} else if (pgv > 15) {
@@ -1591,6 +1628,7 @@ int mg_engine_script(struct mg_engine *e, const struct mg_script_in *in,
 		mg_rules[r]->script_end(&ctx);
 	}
 	ctx.rule_idx = SIZE_MAX;
+	sqlite_report(&ctx);
 	report_ignores(&ctx, true);
 
 	stable_sort(&ctx.found);

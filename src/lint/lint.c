@@ -42,6 +42,9 @@ void mg_lint_opts_release(struct mg_lint_opts *o)
 	for (size_t i = 0; i < o->nexclude; i++)
 		free(o->exclude[i]);
 	free(o->exclude);
+	for (size_t i = 0; i < o->nonly; i++)
+		free(o->only[i]);
+	free(o->only);
 	free(o->stdin_filename);
 	free(o->filename_pattern);
 	memset(o, 0, sizeof(*o));
@@ -98,6 +101,20 @@ void mg_lint_opts_exclude(struct mg_lint_opts *o, const char *glob)
 {
 	MG_GROW(o->exclude, o->capexclude, o->nexclude + 1);
 	o->exclude[o->nexclude++] = mg_xstrdup(glob);
+}
+
+int mg_lint_opts_only(struct mg_lint_opts *o, const char *id, struct mg_err *err)
+{
+	if (mg_rule_index(id) < 0) {
+		const char *s = mg_rule_suggest(id);
+		mg_err_set(err, MG_EUSAGE, "unknown-rule", "unknown rule '%s'", id);
+		if (s)
+			mg_err_hint(err, "did you mean '%s'?", s);
+		return MG_EUSAGE;
+	}
+	MG_GROW(o->only, o->caponly, o->nonly + 1);
+	o->only[o->nonly++] = mg_xstrdup(id);
+	return 0;
 }
 
 int mg_lint_dialect_parse(const char *s)
@@ -312,8 +329,7 @@ static void input_diag(struct group *g, const struct mg_source *src,
 		       const char *path, struct mg_err *err)
 {
 	struct mg_diag d;
-	char *msg = mg_xasprintf("%s [%s]", err->msg ? err->msg : "cannot read",
-				 err->id[0] ? err->id : "input-error");
+	char *msg = mg_xstrdup(err->msg ? err->msg : "cannot read");
 	size_t off = 0;
 
 	if (src && err->line && err->line <= src->nlines) {

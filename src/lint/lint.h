@@ -40,6 +40,9 @@ struct mg_lint_opts {
 	size_t nrules, caprules;
 	char **exclude;                   /* owned globs (fnmatch) */
 	size_t nexclude, capexclude;
+	char **only;                      /* owned rule ids: run only these
+					     rules (engine diagnostics stay) */
+	size_t nonly, caponly;
 	char *stdin_filename;             /* owned: name for "-", or NULL */
 	char *filename_pattern;           /* owned: the config's file-name
 					     pattern for migration sets, or NULL */
@@ -57,6 +60,8 @@ int mg_lint_opts_set(struct mg_lint_opts *o, const char *id,
 /* Parse "ID=off|info|warning|error" (as --rule takes it) and set it. */
 int mg_lint_opts_rule(struct mg_lint_opts *o, const char *spec, struct mg_err *err);
 void mg_lint_opts_exclude(struct mg_lint_opts *o, const char *glob);
+/* Run only rule id (repeatable). MG_EUSAGE for an unknown id. */
+int mg_lint_opts_only(struct mg_lint_opts *o, const char *id, struct mg_err *err);
 /* "postgres"/"postgresql"/"pg" or "sqlite"/"sqlite3"; -1 if neither. */
 int mg_lint_dialect_parse(const char *s);
 

@@ -169,6 +169,11 @@ struct mg_report_opt {
 					(in a downgrade, created by the matching
 					upgrade) turns it into an info saying
 					the drop is expected. */
+	bool fails;                  /* the finding says the statement fails
+					when it runs: the engine then does not
+					also report SQLite's syntax error for
+					it (SQLite-only rules' errors count as
+					such without setting this) */
 };
 void mg_lint_report_opt(struct mg_lint_ctx *ctx, const struct mg_report_opt *o,
 			size_t off, size_t len, const char *fmt, ...)

@@ -54,6 +54,7 @@ static void report(struct mg_lint_ctx *ctx, const struct mg_lint_stmt *st,
 	struct mg_report_opt o = { 0 };
 
 	o.no_lock = true;
+	o.fails = true;
 	if (st->explicit_txn)
 		mg_lint_report_opt(ctx, &o, off, len,
 				   "%s cannot run inside a transaction block, and this "

@@ -1,0 +1,2 @@
+-- the running app version still reads users.nickname
+ALTER TABLE users DROP COLUMN nickname;

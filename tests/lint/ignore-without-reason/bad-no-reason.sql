@@ -1,0 +1,2 @@
+-- migrate:lint-ignore drop-column
+ALTER TABLE users DROP COLUMN nickname;

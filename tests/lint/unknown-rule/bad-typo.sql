@@ -1,0 +1,2 @@
+-- migrate:lint-ignore drop-colum -- typo in the rule id
+ALTER TABLE users DROP COLUMN nickname;

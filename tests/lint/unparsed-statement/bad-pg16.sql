@@ -1,0 +1,2 @@
+-- lint: --pg-version 16
+SELECT * FROM (SELECT 1);
