@@ -213,7 +213,21 @@ static bool timeout_on(const struct mg_lint_stmt *st, const struct state *s)
 /* Does the held lock still matter? Not when the statement that took it
  * dropped that very relation (and nothing of that name was created
  * since). */
-static bool lock_matters(struct mg_lint_ctx *ctx, const struct mg_txn_lock *h)
+/* The relation st creates (CREATE TABLE [AS], CREATE MATERIALIZED VIEW,
+ * CREATE VIEW), as a RangeVar, or NULL. */
+static const cJSON *created_rel(const struct mg_lint_stmt *st)
+{
+	if (is(st->kind, "CreateStmt"))
+		return mg_node_get(st->node, "relation");
+	if (is(st->kind, "CreateTableAsStmt"))
+		return mg_node_get(mg_node_get(st->node, "into"), "rel");
+	if (is(st->kind, "ViewStmt"))
+		return mg_node_get(st->node, "view");
+	return NULL;
+}
+
+static bool lock_matters(struct mg_lint_ctx *ctx, const struct mg_txn_lock *h,
+			 const struct mg_lint_stmt *st)
 {
 	const struct mg_lint_stmt *by = mg_lint_stmt_at(ctx, h->stmt_index);
 	const char *rt;
@@ -227,7 +241,13 @@ static bool lock_matters(struct mg_lint_ctx *ctx, const struct mg_txn_lock *h)
 		return true; /* the lock is on the index's table, which stays */
 	const struct mg_cat_table *t =
 		mg_lint_table_named(ctx, h->lock.schema, h->lock.relation);
-	return t && mg_lint_table_origin(ctx, t) == MG_ORIGIN_NEW;
+	if (t && mg_lint_table_origin(ctx, t) == MG_ORIGIN_NEW)
+		return true; /* created again: a swap */
+	const cJSON *rv = created_rel(st);
+	const char *sch = mg_node_str(rv, "schemaname");
+	const char *rel = mg_node_str(rv, "relname");
+	return rel && strcmp(rel, h->lock.relation) == 0 &&
+	       strcmp(sch ? sch : "public", h->lock.schema) == 0;
 }
 
 /* "\"users\"", or "the table of index \"x\"" when the engine could only
@@ -323,7 +343,7 @@ static void check(struct mg_lint_ctx *ctx, const struct mg_lint_stmt *st)
 		return;
 	nheld = mg_lint_txn_locks(ctx, &held);
 	for (size_t i = 0; i < nheld; i++)
-		if (lock_matters(ctx, &held[i]) &&
+		if (lock_matters(ctx, &held[i], st) &&
 		    (!ax || held[i].stmt_index < ax->stmt_index))
 			ax = &held[i];
 	if (!ax)
@@ -369,7 +389,7 @@ static void check_tokens(struct mg_lint_ctx *ctx, const struct mg_lint_stmt *st)
 		return;
 	nheld = mg_lint_txn_locks(ctx, &held);
 	for (size_t i = 0; i < nheld; i++)
-		if (lock_matters(ctx, &held[i]) &&
+		if (lock_matters(ctx, &held[i], st) &&
 		    (!ax || held[i].stmt_index < ax->stmt_index))
 			ax = &held[i];
 	if (!ax)

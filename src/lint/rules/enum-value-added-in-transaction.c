@@ -101,7 +101,8 @@ static void on_add_value(struct mg_lint_ctx *ctx, const struct mg_lint_stmt *st,
 			       st->explicit_txn
 			       ? "inside the script's BEGIN ... COMMIT block"
 			       : "in the transaction the runner wraps this "
-				 "migration in");
+				 "migration in (mark the file "
+				 "-- migrate:no-transaction)");
 		return;
 	}
 	if (s->nadded < MAXV) {

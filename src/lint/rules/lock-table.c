@@ -43,6 +43,7 @@ static void check(struct mg_lint_ctx *ctx, const struct mg_lint_stmt *st)
 
 	for (size_t i = 0; i < mg_lint_len(rels); i++) {
 		const cJSON *rv = mg_lint_at(rels, i);
+		const cJSON *r = mg_node_unwrap(rv, NULL);
 		char name[160];
 		struct mg_lock lk = { .mode = (enum mg_lock_mode)mode };
 
@@ -51,17 +52,21 @@ static void check(struct mg_lint_ctx *ctx, const struct mg_lint_stmt *st)
 		mg_lint_rv_name(rv, name, sizeof name);
 		lk.origin = mg_lint_table_origin(ctx, mg_lint_table(ctx, rv));
 		snprintf(lk.relation, sizeof lk.relation, "%s",
-			 mg_node_str(rv, "relname") ? mg_node_str(rv, "relname") : "?");
+			 mg_node_str(r, "relname") ? mg_node_str(r, "relname") : "?");
 		snprintf(lk.schema, sizeof lk.schema, "%s",
-			 mg_node_str(rv, "schemaname") ? mg_node_str(rv, "schemaname")
-						       : "public");
+			 mg_node_str(r, "schemaname") ? mg_node_str(r, "schemaname")
+						      : "public");
 		mg_lint_report_opt(ctx, &(struct mg_report_opt){ .lock = &lk },
 				   mg_lint_node_off(st, rv), 0,
-				   "LOCK TABLE \"%s\" IN %s MODE blocks %s on it "
-				   "until the transaction commits%s",
+				   "LOCK TABLE \"%s\" IN %s MODE blocks every %s until "
+				   "the transaction commits%s",
 				   name, mg_lock_mode_name((enum mg_lock_mode)mode),
-				   mg_lock_mode_blocks((enum mg_lock_mode)mode),
-				   nowait ? "" : " (and while it waits for the lock, "
+				   mode == MG_LOCK_ACCESS_EXCLUSIVE
+				   ? "read and write of it"
+				   : mode == MG_LOCK_EXCLUSIVE
+				   ? "write to it (and SELECT ... FOR UPDATE/SHARE)"
+				   : "write to it",
+				   nowait ? "" : " (and, while it waits for the lock, "
 				   "those queue behind it)");
 	}
 }

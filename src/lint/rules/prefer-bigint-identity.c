@@ -209,16 +209,17 @@ static void on_column(struct mg_lint_ctx *ctx, const struct mg_lint_stmt *st,
 	}
 	if (!pk)
 		return;
-	mg_lint_report_node(ctx, st, c->type,
-			    "primary key column \"%s\" of \"%s\" is %s: keys "
-			    "run out after %s values (sequence gaps included) and "
-			    "widening it later rewrites the table and every table "
-			    "that references it; prefer bigint GENERATED ALWAYS AS "
-			    "IDENTITY",
-			    c->name, c->table,
-			    t.serial ? (small ? "smallserial" : "serial")
+	mg_lint_report_opt(ctx, &(struct mg_report_opt){ .no_lock = true },
+			   mg_lint_node_off(st, c->type), 0,
+			   "primary key column \"%s\" of \"%s\" is %s: keys "
+			   "run out after %s values (sequence gaps included) and "
+			   "widening it later rewrites the table and every table "
+			   "that references it; prefer bigint GENERATED ALWAYS AS "
+			   "IDENTITY",
+			   c->name, c->table,
+			   t.serial ? (small ? "smallserial" : "serial")
 				     : (small ? "smallint" : "integer"),
-			    small ? "32,767" : "2,147,483,647");
+			   small ? "32,767" : "2,147,483,647");
 }
 
 static void check(struct mg_lint_ctx *ctx, const struct mg_lint_stmt *st)

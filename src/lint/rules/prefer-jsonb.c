@@ -114,12 +114,13 @@ static void on_column(struct mg_lint_ctx *ctx, const struct mg_lint_stmt *st,
 
 	if (!name || strcmp(name, "json") != 0)
 		return;
-	mg_lint_report_node(ctx, st, c->type,
-			    "column \"%s\" of \"%s\" is json: it is stored as "
-			    "text and re-parsed on every use, has no equality "
-			    "operator (DISTINCT, GROUP BY and UNION fail on it) and "
-			    "no GIN indexing; prefer jsonb",
-			    c->name, c->table);
+	mg_lint_report_opt(ctx, &(struct mg_report_opt){ .no_lock = true },
+			   mg_lint_node_off(st, c->type), 0,
+			   "column \"%s\" of \"%s\" is json: it is stored as "
+			   "text and re-parsed on every use, has no equality "
+			   "operator (DISTINCT, GROUP BY and UNION fail on it) and "
+			   "no GIN indexing; prefer jsonb",
+			   c->name, c->table);
 }
 
 static void check(struct mg_lint_ctx *ctx, const struct mg_lint_stmt *st)

@@ -120,17 +120,19 @@ static void on_column(struct mg_lint_ctx *ctx, const struct mg_lint_stmt *st,
 
 	if (!name || strcmp(name, "bpchar") != 0)
 		return;
+	bool array = mg_lint_len(mg_node_get(c->type, "arrayBounds")) > 0;
 	if (n > 0)
-		snprintf(tbuf, sizeof tbuf, "char(%d)", n);
+		snprintf(tbuf, sizeof tbuf, "char(%d)%s", n, array ? "[]" : "");
 	else
-		snprintf(tbuf, sizeof tbuf, "bpchar");
-	mg_lint_report_node(ctx, st, c->type,
-			    "column \"%s\" of \"%s\" is %s: values are "
-			    "blank-padded%s and trailing spaces are ignored when "
-			    "comparing; prefer text%s",
-			    c->name, c->table, tbuf,
-			    n > 0 ? " to the full length" : "",
-			    n > 0 ? " (with a CHECK on the length if it matters)"
+		snprintf(tbuf, sizeof tbuf, "bpchar%s", array ? "[]" : "");
+	mg_lint_report_opt(ctx, &(struct mg_report_opt){ .no_lock = true },
+			   mg_lint_node_off(st, c->type), 0,
+			   "column \"%s\" of \"%s\" is %s: values are "
+			   "blank-padded%s and trailing spaces are ignored when "
+			   "comparing; prefer text%s",
+			   c->name, c->table, tbuf,
+			   n > 0 ? " to the full length" : "",
+			   n > 0 ? " (with a CHECK on the length if it matters)"
 				  : "");
 }
 

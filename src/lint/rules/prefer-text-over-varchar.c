@@ -121,12 +121,13 @@ static void on_column(struct mg_lint_ctx *ctx, const struct mg_lint_stmt *st,
 	if (!mg_type_from_node(c->type, &t) || t.nmods == 0)
 		return;
 	mg_type_format(&t, tbuf, sizeof tbuf);
-	mg_lint_report_node(ctx, st, c->type,
-			    "column \"%s\" of \"%s\" is %s: changing the limit "
-			    "later needs ALTER COLUMN TYPE (an ACCESS EXCLUSIVE "
-			    "lock, and a rewrite to lower it); prefer text with "
-			    "CHECK (char_length(%s) <= %d)",
-			    c->name, c->table, tbuf, c->name, t.mods[0]);
+	mg_lint_report_opt(ctx, &(struct mg_report_opt){ .no_lock = true },
+			   mg_lint_node_off(st, c->type), 0,
+			   "column \"%s\" of \"%s\" is %s: changing the limit "
+			   "later needs ALTER COLUMN TYPE (an ACCESS EXCLUSIVE "
+			   "lock, and a rewrite to lower it); prefer text with "
+			   "CHECK (char_length(%s) <= %d)",
+			   c->name, c->table, tbuf, c->name, t.mods[0]);
 }
 
 static void check(struct mg_lint_ctx *ctx, const struct mg_lint_stmt *st)

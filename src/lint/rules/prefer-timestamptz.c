@@ -114,12 +114,13 @@ static void on_column(struct mg_lint_ctx *ctx, const struct mg_lint_stmt *st,
 
 	if (!name || strcmp(name, "timestamp") != 0)
 		return;
-	mg_lint_report_node(ctx, st, c->type,
-			    "column \"%s\" of \"%s\" is timestamp without time "
-			    "zone: it stores a wall-clock time with no zone, so "
-			    "what it means depends on each writer's TimeZone "
-			    "setting; prefer timestamptz",
-			    c->name, c->table);
+	mg_lint_report_opt(ctx, &(struct mg_report_opt){ .no_lock = true },
+			   mg_lint_node_off(st, c->type), 0,
+			   "column \"%s\" of \"%s\" is timestamp without time "
+			   "zone: it stores a wall-clock time with no zone, so "
+			   "what it means depends on each writer's TimeZone "
+			   "setting; prefer timestamptz",
+			   c->name, c->table);
 }
 
 static void check(struct mg_lint_ctx *ctx, const struct mg_lint_stmt *st)

@@ -108,6 +108,46 @@ static bool gap_pragma(const struct mg_lint_ctx *ctx, size_t from, size_t to,
 	return found;
 }
 
+/* Where the script holding the statement at `off` starts, for the text
+ * before its first statement: the line after the nearest preceding
+ * "-- migrate:up" / "-- migrate:down" section marker, or the file start. */
+static size_t script_start(const struct mg_lint_ctx *ctx, size_t off)
+{
+	const char *text = mg_lint_text(ctx);
+	size_t i = off;
+
+	while (i > 0) {
+		size_t ls = i - 1;
+		while (ls > 0 && text[ls - 1] != '\n')
+			ls--;
+		if (strncmp(text + ls, "-- migrate:up", 13) == 0 ||
+		    strncmp(text + ls, "-- migrate:down", 15) == 0) {
+			while (text[ls] && text[ls] != '\n')
+				ls++;
+			return ls;
+		}
+		i = ls;
+	}
+	return 0;
+}
+
+/* Where the script holding off ends: the next section marker or the end
+ * of the file. */
+static size_t script_stop(const struct mg_lint_ctx *ctx, size_t off)
+{
+	const char *text = mg_lint_text(ctx);
+	size_t i = off;
+
+	while (text[i]) {
+		if ((i == 0 || text[i - 1] == '\n') &&
+		    (strncmp(text + i, "-- migrate:up", 13) == 0 ||
+		     strncmp(text + i, "-- migrate:down", 15) == 0))
+			return i;
+		i++;
+	}
+	return i;
+}
+
 /* COMMIT / END / ROLLBACK (not ROLLBACK TO): the statement ends its
  * transaction. */
 static bool ends_txn(struct mg_lint_ctx *ctx, const struct mg_lint_stmt *st)
@@ -170,6 +210,12 @@ static void check(struct mg_lint_ctx *ctx, const struct mg_lint_stmt *st)
 							   name)) == MG_ORIGIN_NEW)
 			continue;
 		/* foreign_keys = OFF outside any transaction, before the DROP */
+		const struct mg_lint_stmt *first = mg_lint_stmt_at(ctx, 0);
+		if (first && !mg_lint_script_no_tx(ctx))
+			; /* everything runs in the runner's transaction */
+		else if (first && gap_pragma(ctx, script_start(ctx, first->stmt->off),
+					     first->stmt->off, "FOREIGN_KEYS", true))
+			have_off = true;
 		for (size_t k = 0; k < st->index && !have_off; k++) {
 			const struct mg_lint_stmt *p = mg_lint_stmt_at(ctx, k);
 			const struct mg_lint_stmt *q = mg_lint_stmt_at(ctx, k + 1);
@@ -190,12 +236,16 @@ static void check(struct mg_lint_ctx *ctx, const struct mg_lint_stmt *st)
 				break;
 			if (k > ren->index && pragma(ctx, p, "FOREIGN_KEY_CHECK"))
 				have_check = true;
-			if (ends_txn(ctx, p) || !q)
+			if (ends_txn(ctx, p))
 				break;
-			if (gap_pragma(ctx, p->stmt->end, q->stmt->off,
+			if (gap_pragma(ctx, p->stmt->end,
+				       q ? q->stmt->off : script_stop(ctx, p->stmt->end),
 				       "FOREIGN_KEY_CHECK", false))
 				have_check = true;
 		}
+		if (!st->in_txn)
+			have_check = true; /* autocommit: "before COMMIT" is moot;
+					      the missing transaction is reported */
 		if (have_off && have_check && st->in_txn)
 			continue;
 
@@ -208,8 +258,8 @@ static void check(struct mg_lint_ctx *ctx, const struct mg_lint_stmt *st)
 				"without PRAGMA foreign_keys = OFF before the "
 				"transaction%s: with foreign keys on, DROP TABLE "
 				"deletes every row first, so ON DELETE CASCADE / SET "
-				"NULL rewrite the tables that reference \"%s\" (or the "
-				"DROP fails)",
+				"NULL delete or clear the rows that reference \"%s\" "
+				"(or the DROP fails)",
 				mg_lint_script_no_tx(ctx) ? ""
 				: " (impossible while the runner wraps this migration "
 				  "in a transaction: mark it -- migrate:no-transaction)",
@@ -217,7 +267,8 @@ static void check(struct mg_lint_ctx *ctx, const struct mg_lint_stmt *st)
 		if (!have_check && len < sizeof what)
 			len += (size_t)snprintf(what + len, sizeof what - len,
 				"%swithout PRAGMA foreign_key_check before COMMIT, so "
-				"references the new table breaks go unnoticed",
+				"rows that break a foreign key after the copy go "
+				"unnoticed",
 				len ? "; and " : "");
 		if (!st->in_txn && len < sizeof what)
 			snprintf(what + len, sizeof what - len,

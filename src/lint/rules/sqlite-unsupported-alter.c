@@ -151,8 +151,7 @@ static void check_drop(struct mg_lint_ctx *ctx, const struct mg_lint_stmt *st,
 {
 	const struct mg_cat_table *t = mg_lint_table(ctx, mg_node_get(st->node, "relation"));
 	const struct mg_catalog *cat = mg_lint_catalog(ctx);
-	const char *why = NULL;
-	char buf[160];
+	const char *why = NULL, *index = NULL;
 	size_t off, end;
 
 	if (!t || !col)
@@ -168,23 +167,28 @@ static void check_drop(struct mg_lint_ctx *ctx, const struct mg_lint_stmt *st,
 	}
 	size_t pos = 0;
 	const struct mg_cat_index *ix;
-	while (!why && (ix = mg_cat_table_index_next(cat, t, &pos))) {
+	while (!why && !index && (ix = mg_cat_table_index_next(cat, t, &pos))) {
 		for (size_t j = 0; j < ix->ncolumns; j++)
 			if (ix->columns[j] && strcmp(ix->columns[j], col) == 0) {
-				snprintf(buf, sizeof buf, "indexed by \"%s\"", ix->name);
-				why = buf;
+				index = ix->name;
 				break;
 			}
 	}
-	if (!why)
+	if (!why && !index)
 		return;
 	mg_lint_cmd_span(ctx, st, i, &off, &end);
-	mg_lint_report_opt(ctx, &(struct mg_report_opt){ .no_lock = true },
-			   off, end - off,
-			   "SQLite cannot DROP COLUMN \"%s\": it is %s; drop the "
-			   "index or constraint first (an index with DROP INDEX; a "
-			   "constraint needs the table rebuild)",
-			   col, why);
+	if (index)
+		mg_lint_report_opt(ctx, &(struct mg_report_opt){ .no_lock = true },
+				   off, end - off,
+				   "SQLite cannot DROP COLUMN \"%s\" while index \"%s\" "
+				   "uses it (\"error in table ... after drop column\"); "
+				   "DROP INDEX \"%s\" first",
+				   col, index, index);
+	else
+		mg_lint_report_opt(ctx, &(struct mg_report_opt){ .no_lock = true },
+				   off, end - off,
+				   "SQLite cannot DROP COLUMN \"%s\": it is %s; " REBUILD,
+				   col, why);
 }
 
 static void check(struct mg_lint_ctx *ctx, const struct mg_lint_stmt *st)

@@ -9,6 +9,7 @@
  * downgrade, emptying a table the matching upgrade created is expected
  * (reported as info by the engine through `dropped`).
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "lint/rule.h"
@@ -29,7 +30,15 @@ static void check(struct mg_lint_ctx *ctx, const struct mg_lint_stmt *st)
 		if (origin == MG_ORIGIN_NEW)
 			continue;
 		mg_lint_rv_name(rv, name, sizeof name);
-		struct mg_report_opt o = { .dropped = origin };
+		/* this relation's lock, not the statement's first one */
+		const cJSON *r = mg_node_unwrap(rv, NULL);
+		const char *sch = mg_node_str(r, "schemaname");
+		const char *rel = mg_node_str(r, "relname");
+		struct mg_lock lk = { .mode = MG_LOCK_ACCESS_EXCLUSIVE,
+				      .origin = origin };
+		snprintf(lk.schema, sizeof lk.schema, "%s", sch ? sch : "public");
+		snprintf(lk.relation, sizeof lk.relation, "%s", rel ? rel : "?");
+		struct mg_report_opt o = { .dropped = origin, .lock = &lk };
 		if (cascade)
 			mg_lint_report_opt(ctx, &o, mg_lint_node_off(st, rv), 0,
 					   "TRUNCATE deletes every row of \"%s\", and "
@@ -38,8 +47,8 @@ static void check(struct mg_lint_ctx *ctx, const struct mg_lint_stmt *st)
 					   name);
 		else
 			mg_lint_report_opt(ctx, &o, mg_lint_node_off(st, rv), 0,
-					   "TRUNCATE deletes every row of \"%s\" "
-					   "(no WHERE, no undo after COMMIT)",
+					   "TRUNCATE deletes every row of \"%s\", with "
+					   "no WHERE and no undo after COMMIT",
 					   name);
 	}
 }

@@ -9,15 +9,15 @@
  * committed (or not) with whatever the runner sends next. In a script the
  * runner wraps, an open transaction at the end is the runner's own, which
  * it commits: quiet there (a BEGIN in such a script is nested-transaction's
- * finding). COMMIT AND CHAIN and ROLLBACK AND CHAIN keep a transaction
- * open; ROLLBACK TO SAVEPOINT does not end it. Unparsed statements (SQLite's
+ * finding). COMMIT AND CHAIN and ROLLBACK AND CHAIN end one transaction and
+ * start the next (reported there); ROLLBACK TO SAVEPOINT does not end it. Unparsed statements (SQLite's
  * BEGIN IMMEDIATE, ...) are classified from their first tokens.
  */
 #include <string.h>
 
 #include "lint/rule.h"
 
-enum tx { TX_NONE, TX_BEGIN, TX_END };
+enum tx { TX_NONE, TX_BEGIN, TX_END, TX_CHAIN };
 
 static enum tx tx_kind(struct mg_lint_ctx *ctx, const struct mg_lint_stmt *st)
 {
@@ -30,9 +30,8 @@ static enum tx tx_kind(struct mg_lint_ctx *ctx, const struct mg_lint_stmt *st)
 			return TX_NONE;
 		if (!strcmp(k, "TRANS_STMT_BEGIN") || !strcmp(k, "TRANS_STMT_START"))
 			return TX_BEGIN;
-		if ((!strcmp(k, "TRANS_STMT_COMMIT") || !strcmp(k, "TRANS_STMT_ROLLBACK")) &&
-		    !mg_node_bool(st->node, "chain"))
-			return TX_END;
+		if (!strcmp(k, "TRANS_STMT_COMMIT") || !strcmp(k, "TRANS_STMT_ROLLBACK"))
+			return mg_node_bool(st->node, "chain") ? TX_CHAIN : TX_END;
 		if (!strcmp(k, "TRANS_STMT_PREPARE"))
 			return TX_END;
 		return TX_NONE;
@@ -62,13 +61,15 @@ static void script_end(struct mg_lint_ctx *ctx)
 			open = st;
 		else if (k == TX_END)
 			open = NULL;
+		else if (k == TX_CHAIN && open)
+			open = st; /* committed, and a new one starts here */
 	}
 	if (!open)
 		return;
 	mg_lint_report_opt(ctx, &(struct mg_report_opt){ .no_lock = true },
 			   open->stmt->off, 0,
-			   "this transaction is never committed: the script ends "
-			   "with it still open, so its changes are rolled back "
+			   "the transaction started here is never committed: the "
+			   "script ends with it still open, so its changes are rolled back "
 			   "when the connection closes (or committed by whatever "
 			   "runs next); end it with COMMIT");
 }

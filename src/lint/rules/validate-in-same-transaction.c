@@ -132,16 +132,13 @@ static void check(struct mg_lint_ctx *ctx, const struct mg_lint_stmt *st)
 		const struct mg_txn_lock *locks;
 		size_t nl = mg_lint_txn_locks(ctx, &locks);
 		const char *relname = mg_node_str(rv, "relname");
-		bool found = false;
 		for (size_t k = 0; k < nl && relname; k++) {
 			const struct mg_lock *l = &locks[k].lock;
 			if (strcmp(l->relation, relname) != 0 ||
 			    strcmp(l->schema, schema_of(rv)) != 0)
 				continue;
-			if (!found || l->mode > held.mode) {
+			if (l->mode >= held.mode)
 				held = *l;
-				found = true;
-			}
 		}
 		snprintf(held.relation, sizeof held.relation, "%s",
 			 relname ? relname : "?");
@@ -157,7 +154,8 @@ static void check(struct mg_lint_ctx *ctx, const struct mg_lint_stmt *st)
 				   "%s wait for the whole validation scan",
 				   name, line_of(ctx, add->stmt->off),
 				   mg_lock_mode_name(held.mode), tname,
-				   mg_lock_mode_blocks(held.mode));
+				   held.mode == MG_LOCK_ACCESS_EXCLUSIVE
+				   ? "reads and writes" : "writes");
 	}
 }
 

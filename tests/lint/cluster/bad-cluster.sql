@@ -1,0 +1,2 @@
+CLUSTER orders USING orders_created_at_idx;
+CLUSTER public.invoices;

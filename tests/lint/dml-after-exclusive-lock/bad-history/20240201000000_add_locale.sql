@@ -1,0 +1,2 @@
+ALTER TABLE users ADD COLUMN locale text;
+UPDATE users SET locale = 'en' WHERE locale IS NULL;

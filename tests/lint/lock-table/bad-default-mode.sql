@@ -1,0 +1,1 @@
+LOCK orders, public.line_items;

@@ -1,0 +1,4 @@
+-- migrate:no-transaction
+BEGIN;
+LOCK TABLE orders IN ROW EXCLUSIVE MODE;
+COMMIT;

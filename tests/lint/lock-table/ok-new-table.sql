@@ -1,0 +1,2 @@
+CREATE TABLE order_notes (id bigint, body text);
+LOCK TABLE order_notes;

@@ -1,0 +1,3 @@
+SAVEPOINT before_backfill;
+UPDATE settings SET value = 'on' WHERE name = 'x';
+RELEASE SAVEPOINT before_backfill;

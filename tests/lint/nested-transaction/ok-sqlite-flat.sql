@@ -1,0 +1,5 @@
+-- lint: --dialect sqlite
+-- migrate:no-transaction
+BEGIN IMMEDIATE;
+CREATE TABLE invoices (id INTEGER PRIMARY KEY);
+COMMIT;

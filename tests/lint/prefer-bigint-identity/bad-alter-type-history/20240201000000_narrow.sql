@@ -1,0 +1,2 @@
+-- the catalog knows id is the primary key
+ALTER TABLE imports ALTER COLUMN id TYPE integer;

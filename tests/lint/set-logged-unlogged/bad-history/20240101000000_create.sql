@@ -1,0 +1,1 @@
+CREATE UNLOGGED TABLE import_staging (id bigint, payload jsonb);

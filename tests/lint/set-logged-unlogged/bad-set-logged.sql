@@ -1,0 +1,1 @@
+ALTER TABLE import_staging SET LOGGED, ADD COLUMN loaded_at timestamptz;

@@ -1,0 +1,2 @@
+ALTER TABLE orders SET TABLESPACE fast_ssd;
+ALTER MATERIALIZED VIEW order_totals SET TABLESPACE fast_ssd;

@@ -1,0 +1,1 @@
+CREATE TABLE measurements (at timestamptz NOT NULL, value float8) PARTITION BY RANGE (at);

@@ -1,0 +1,5 @@
+-- lint: --dialect sqlite
+CREATE TABLE users_new (id INTEGER PRIMARY KEY, email TEXT NOT NULL, name TEXT);
+INSERT INTO users_new (id, email, name) SELECT id, email, name FROM users;
+DROP TABLE users;
+ALTER TABLE users_new RENAME TO users;

@@ -1,0 +1,2 @@
+DELETE FROM audit_log;
+DELETE FROM ONLY public.events USING users;

@@ -1,0 +1,2 @@
+-- a join without WHERE still touches every row
+UPDATE orders o SET customer_name = c.name FROM customers c;

@@ -1,0 +1,3 @@
+-- migrate:no-transaction
+BEGIN;
+CREATE TABLE audit_entries (id bigint PRIMARY KEY, body text NOT NULL);

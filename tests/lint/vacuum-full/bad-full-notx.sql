@@ -1,0 +1,4 @@
+-- migrate:no-transaction
+VACUUM FULL orders;
+VACUUM (FULL, ANALYZE, VERBOSE) public.line_items;
+VACUUM (FULL true) invoices;

@@ -1,0 +1,4 @@
+-- migrate:no-transaction
+BEGIN;
+VACUUM orders;
+COMMIT;

@@ -1,0 +1,3 @@
+-- ANALYZE may run inside a transaction block
+ANALYZE orders;
+ANALYZE;

@@ -1,0 +1,3 @@
+-- migrate:no-transaction
+CREATE TABLE scratch (id bigint);
+VACUUM FULL scratch;
