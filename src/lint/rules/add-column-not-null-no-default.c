@@ -40,6 +40,35 @@ static bool is_null_const(const cJSON *e)
 	return false;
 }
 
+static const char sqlite_help[] =
+	"Give the column a constant DEFAULT (ADD COLUMN locale TEXT NOT NULL "
+	"DEFAULT 'en'), or add it without NOT NULL: making an existing SQLite "
+	"column NOT NULL later takes a table rebuild (see sqlite-table-rebuild).";
+
+/* Report at the constraint that makes the column NOT NULL, the caret over
+ * "NOT NULL" / "PRIMARY KEY" / "CONSTRAINT name NOT NULL". */
+static void report_at(struct mg_lint_ctx *ctx, const struct mg_lint_stmt *st,
+		      const cJSON *node, bool sqlite, const char *msg)
+{
+	size_t off = mg_lint_node_off(st, node), len = 0, n, i;
+	const struct mg_token *t = mg_lint_tokens(ctx, st, &n);
+	struct mg_report_opt o = { 0 };
+
+	for (i = 0; t && i < n && t[i].off < off; i++)
+		;
+	if (t && i < n && t[i].off == off) {
+		size_t k = i;
+		if (mg_lint_tok_match(ctx, st, k, "CONSTRAINT", NULL))
+			k += 2;
+		if (mg_lint_tok_match(ctx, st, k, "NOT", "NULL", NULL) ||
+		    mg_lint_tok_match(ctx, st, k, "PRIMARY", "KEY", NULL))
+			len = t[k + 1].end - off;
+	}
+	if (sqlite)
+		o.help = sqlite_help;
+	mg_lint_report_opt(ctx, &o, off, len, "%s", msg);
+}
+
 static const char *constraint(const cJSON *el, const cJSON **con)
 {
 	*con = mg_node_get(el, "Constraint");
@@ -54,6 +83,8 @@ static void check_column(struct mg_lint_ctx *ctx, const struct mg_lint_stmt *st,
 	const cJSON *it, *notnull = NULL, *pk = NULL, *null_default = NULL;
 	bool has_values = false;
 	struct mg_type ty;
+	const char *what;
+	char msg[512];
 
 	if (!col)
 		return;
@@ -102,25 +133,22 @@ static void check_column(struct mg_lint_ctx *ctx, const struct mg_lint_stmt *st,
 	}
 	if (has_values || (!notnull && !pk))
 		return;
+	what = null_default ? "with DEFAULT NULL (no default)" : "without a default";
 	if (sqlite)
-		mg_lint_report_node(ctx, st, notnull ? notnull : pk,
-				    "adding NOT NULL column \"%s\" %s to existing table "
-				    "\"%s\" fails (\"Cannot add a NOT NULL column with "
-				    "default value NULL\") as soon as the table has a row",
-				    col, null_default ? "with DEFAULT NULL" : "without a default",
-				    table);
+		snprintf(msg, sizeof(msg),
+			 "adding NOT NULL column \"%s\" %s to existing table \"%s\" "
+			 "fails (\"Cannot add a NOT NULL column with default value "
+			 "NULL\") as soon as the table has a row", col, what, table);
 	else if (!notnull)
-		mg_lint_report_node(ctx, st, pk,
-				    "adding PRIMARY KEY column \"%s\" (implicitly NOT NULL) "
-				    "%s to existing table \"%s\" fails if the table has rows",
-				    col, null_default ? "with DEFAULT NULL" : "without a default",
-				    table);
+		snprintf(msg, sizeof(msg),
+			 "adding PRIMARY KEY column \"%s\" (implicitly NOT NULL) %s to "
+			 "existing table \"%s\" fails if the table has rows", col, what,
+			 table);
 	else
-		mg_lint_report_node(ctx, st, notnull,
-				    "adding NOT NULL column \"%s\" %s to existing table "
-				    "\"%s\" fails if the table has rows",
-				    col, null_default ? "with DEFAULT NULL (no default)" :
-				    "without a default", table);
+		snprintf(msg, sizeof(msg),
+			 "adding NOT NULL column \"%s\" %s to existing table \"%s\" "
+			 "fails if the table has rows", col, what, table);
+	report_at(ctx, st, notnull ? notnull : pk, sqlite, msg);
 }
 
 static void check(struct mg_lint_ctx *ctx, const struct mg_lint_stmt *st)
@@ -160,14 +188,19 @@ static void report_tokens(struct mg_lint_ctx *ctx, const struct mg_token *at,
 			  const char *col, const char *table, bool null_default,
 			  bool sqlite)
 {
+	struct mg_report_opt o = { 0 };
+	size_t len = at[1].end - at->off; /* NOT NULL / PRIMARY KEY */
+
 	if (sqlite)
-		mg_lint_report(ctx, at->off, at->end - at->off,
+		o.help = sqlite_help;
+	if (sqlite)
+		mg_lint_report_opt(ctx, &o, at->off, len,
 			       "adding NOT NULL column \"%s\" %s to existing table \"%s\" "
 			       "fails (\"Cannot add a NOT NULL column with default value "
 			       "NULL\") as soon as the table has a row", col,
-			       null_default ? "with DEFAULT NULL" : "without a default", table);
+			       null_default ? "with DEFAULT NULL (no default)" : "without a default", table);
 	else
-		mg_lint_report(ctx, at->off, at->end - at->off,
+		mg_lint_report_opt(ctx, &o, at->off, len,
 			       "adding NOT NULL column \"%s\" %s to existing table \"%s\" "
 			       "fails if the table has rows", col,
 			       null_default ? "with DEFAULT NULL (no default)" :

@@ -190,9 +190,10 @@ static void check(struct mg_lint_ctx *ctx, const struct mg_lint_stmt *st)
 	const char *ot = mg_node_str(st->node, "objtype");
 	const struct mg_cat_table *t;
 	const cJSON *it;
-	char table[160], more[200] = "";
+	char table[160], more[240];
+	const char *others[3] = { NULL, NULL, NULL };
 	struct why first, w;
-	size_t n = 0, len = 0;
+	size_t n = 0, len = 0, shown;
 
 	if (ot && strcmp(ot, "OBJECT_TABLE"))
 		return;
@@ -212,19 +213,27 @@ static void check(struct mg_lint_ctx *ctx, const struct mg_lint_stmt *st)
 			continue;
 		if (!column_rewrites(ctx, st, cmd, cd, table, t, n ? &w : &first))
 			continue;
-		if (n >= 1 && n <= 3 && len < sizeof(more))
-			len += (size_t)snprintf(more + len, sizeof(more) - len, "%s\"%s\"",
-						n > 1 ? ", " : "", mg_node_str(cd, "colname"));
+		if (n >= 1 && n <= 3)
+			others[n - 1] = mg_node_str(cd, "colname");
 		n++;
 	}
 	if (!n)
 		return;
-	if (n == 1)
+	if (n == 1) {
 		mg_lint_report_node(ctx, st, first.node, "%s", first.msg);
-	else
-		mg_lint_report_node(ctx, st, first.node, "%s (and so do %s%s in the "
-				    "same statement; the table is rewritten once)",
-				    first.msg, more, n > 4 ? ", ..." : "");
+		return;
+	}
+	/* "b", "c" and 2 more */
+	more[0] = '\0';
+	shown = n - 1 < 3 ? n - 1 : 3;
+	for (size_t i = 0; i < shown && len < sizeof(more); i++)
+		len += (size_t)snprintf(more + len, sizeof(more) - len, "%s\"%s\"",
+					i == 0 ? "" : (i + 1 == shown && n - 1 == shown) ?
+					" and " : ", ", others[i] ? others[i] : "?");
+	if (n - 1 > shown && len < sizeof(more))
+		snprintf(more + len, sizeof(more) - len, " and %zu more", n - 1 - shown);
+	mg_lint_report_node(ctx, st, first.node, "%s (and so do %s in the same "
+			    "statement; the table is rewritten once)", first.msg, more);
 }
 
 const struct mg_rule mg_rule_add_column_volatile_default = {

@@ -113,10 +113,10 @@ static void check(struct mg_lint_ctx *ctx, const struct mg_lint_stmt *st)
 		 schema ? schema : "", schema ? "." : "", idx);
 	o.help = help;
 	mg_lint_report_opt(ctx, &o, off, end - off,
-			   "CREATE INDEX CONCURRENTLY IF NOT EXISTS \"%s\" on \"%s\" "
+			   "CREATE %sINDEX CONCURRENTLY IF NOT EXISTS \"%s\" on \"%s\" "
 			   "silently keeps an INVALID index \"%s\" left by an earlier "
 			   "failed run: the migration succeeds without a usable index",
-			   idx, table, idx);
+			   mg_node_bool(n, "unique") ? "UNIQUE " : "", idx, table, idx);
 }
 
 const struct mg_rule mg_rule_concurrent_index_if_not_exists = {

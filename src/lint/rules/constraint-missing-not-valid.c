@@ -61,6 +61,15 @@ static const char partition_help[] =
 	"CONSTRAINT it there, then add it to the parent table, which adopts the "
 	"validated partition keys without scanning.";
 
+static const char inline_check_help[] =
+	"Add the column without the CHECK, then ADD CONSTRAINT ... CHECK (...) "
+	"NOT VALID (no scan), and VALIDATE CONSTRAINT in a separate migration.";
+
+static const char inline_fk_help[] =
+	"Add the column without a default (PostgreSQL then skips the validation), "
+	"or add it without REFERENCES and then ADD CONSTRAINT ... FOREIGN KEY ... "
+	"NOT VALID, with VALIDATE CONSTRAINT in a separate migration.";
+
 static void report_fk(struct mg_lint_ctx *ctx, const struct mg_lint_stmt *st,
 		      const cJSON *con, const char *table,
 		      const struct mg_cat_table *t, const char *col)
@@ -69,13 +78,17 @@ static void report_fk(struct mg_lint_ctx *ctx, const struct mg_lint_stmt *st,
 	char ref[160], label[200];
 
 	mg_lint_rv_name(mg_node_get(con, "pktable"), ref, sizeof(ref));
+	if (col)
+		o.help = inline_fk_help;
 	if (t && t->partitioned && mg_lint_pg_version(ctx) < 18)
 		o.help = partition_help;
 	if (col)
 		mg_lint_report_opt(ctx, &o, mg_lint_node_off(st, con), 0,
-				   "adding column \"%s\" REFERENCES \"%s\" with a default "
-				   "to existing table \"%s\" validates every row against "
-				   "\"%s\" inside the ALTER TABLE", col, ref, table, ref);
+				   "adding column \"%s\" with a default and REFERENCES "
+				   "\"%s\" to existing table \"%s\" validates every row "
+				   "against \"%s\" while holding ACCESS EXCLUSIVE on \"%s\" "
+				   "and SHARE ROW EXCLUSIVE on \"%s\"", col, ref, table, ref,
+				   table, ref);
 	else
 		mg_lint_report_opt(ctx, &o, mg_lint_node_off(st, con), 0,
 				   "adding foreign key %s on existing table \"%s\" "
@@ -141,6 +154,7 @@ static void report_inline_checks(struct mg_lint_ctx *ctx, const struct mg_lint_s
 {
 	char cols[200];
 	size_t len = 0, shown = ic->n < 3 ? ic->n : 3;
+	struct mg_report_opt o = { 0 };
 
 	if (!ic->first)
 		return;
@@ -151,7 +165,8 @@ static void report_inline_checks(struct mg_lint_ctx *ctx, const struct mg_lint_s
 					" and " : ", ", ic->cols[i]);
 	if (ic->n > shown && len < sizeof(cols))
 		snprintf(cols + len, sizeof(cols) - len, " and %zu more", ic->n - shown);
-	mg_lint_report_node(ctx, st, ic->first,
+	o.help = inline_check_help;
+	mg_lint_report_opt(ctx, &o, mg_lint_node_off(st, ic->first), 0,
 			    "adding column%s %s with %s to existing table \"%s\" scans "
 			    "every row to check %s while the table is locked%s (a column "
 			    "constraint cannot be NOT VALID)", ic->n > 1 ? "s" : "", cols,

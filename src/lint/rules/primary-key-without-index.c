@@ -86,7 +86,8 @@ static void check(struct mg_lint_ctx *ctx, const struct mg_lint_stmt *st)
 	const char *ot = mg_node_str(st->node, "objtype");
 	const struct mg_cat_table *t;
 	const cJSON *it;
-	char table[160], keys[160];
+	char table[160], keys[160], help[400];
+	struct mg_report_opt o = { 0 };
 
 	if (ot && strcmp(ot, "OBJECT_TABLE"))
 		return;
@@ -130,8 +131,21 @@ static void check(struct mg_lint_ctx *ctx, const struct mg_lint_stmt *st)
 		idx = mg_node_str(con, "indexname");
 		if (idx) {
 			col = nullable_key(ctx, st, cmd, t, idx);
+			if (col && mg_lint_pg_version(ctx) >= 12)
+				snprintf(help, sizeof(help),
+					 "In earlier migrations, add CHECK (%s IS NOT NULL) NOT "
+					 "VALID and VALIDATE it in a separate step: PostgreSQL "
+					 "12+ then makes \"%s\" NOT NULL here without a scan.",
+					 col, col);
+			else if (col)
+				snprintf(help, sizeof(help),
+					 "Before PostgreSQL 12 the scan that makes \"%s\" NOT NULL "
+					 "cannot be avoided: run it in a maintenance window, or "
+					 "keep a validated CHECK (%s IS NOT NULL) and a unique "
+					 "index instead of a primary key.", col, col);
+			o.help = help;
 			if (col)
-				mg_lint_report_node(ctx, st, con,
+				mg_lint_report_opt(ctx, &o, mg_lint_node_off(st, con), 0,
 						    "ADD PRIMARY KEY USING INDEX \"%s\" makes nullable "
 						    "column \"%s\" of existing table \"%s\" NOT NULL, "
 						    "which scans every row while the table is locked",

@@ -61,13 +61,13 @@ static void check(struct mg_lint_ctx *ctx, const struct mg_lint_stmt *st)
 	if (t && t->kind == MG_REL_MATVIEW && !t->stub && !has_usable_unique(cat, t))
 		mg_lint_report(ctx, off, end - off,
 			       "REFRESH MATERIALIZED VIEW \"%s\" without CONCURRENTLY "
-			       "blocks every read of the view until the query finishes; "
+			       "blocks every read of the view until the refresh commits; "
 			       "CONCURRENTLY needs a UNIQUE index on plain columns of "
 			       "\"%s\", which it does not have yet", name, name);
 	else
 		mg_lint_report(ctx, off, end - off,
 			       "REFRESH MATERIALIZED VIEW \"%s\" without CONCURRENTLY "
-			       "blocks every read of the view until the query finishes",
+			       "blocks every read of the view until the refresh commits",
 			       name);
 }
 

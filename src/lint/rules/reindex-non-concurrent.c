@@ -108,6 +108,18 @@ static void check(struct mg_lint_ctx *ctx, const struct mg_lint_stmt *st)
 		what = "table";
 		kw = "TABLE";
 		mg_lint_rv_name(rv, name, sizeof(name));
+		/* SHARE on the table (stated here: the engine's guess does not
+		 * read "(CONCURRENTLY false)") */
+		memset(&lk, 0, sizeof(lk));
+		lk.mode = MG_LOCK_SHARE;
+		snprintf(lk.schema, sizeof(lk.schema), "%s",
+			 mg_node_str(rv, "schemaname") ? mg_node_str(rv, "schemaname") :
+			 "public");
+		snprintf(lk.relation, sizeof(lk.relation), "%s",
+			 mg_node_str(rv, "relname") ? mg_node_str(rv, "relname") : "");
+		lk.origin = MG_ORIGIN_EXISTING;
+		lk.scan = true;
+		o.lock = &lk;
 	} else {
 		const char *nm = mg_node_str(n, "name");
 		what = !strcmp(kind, "REINDEX_OBJECT_SCHEMA") ? "schema" :

@@ -54,6 +54,12 @@ static bool validated_here(const cJSON *stmt, const char *name, size_t upto)
 	return false;
 }
 
+static const char pre12_help[] =
+	"Before PostgreSQL 12 SET NOT NULL always scans: keep a validated "
+	"CHECK (col IS NOT NULL) constraint as the enforcement instead (add it "
+	"NOT VALID, VALIDATE it in a separate step), or run SET NOT NULL in a "
+	"maintenance window.";
+
 static void check(struct mg_lint_ctx *ctx, const struct mg_lint_stmt *st)
 {
 	const cJSON *rel = mg_node_get(st->node, "relation");
@@ -63,6 +69,7 @@ static void check(struct mg_lint_ctx *ctx, const struct mg_lint_stmt *st)
 	char table[160];
 	int pg = mg_lint_pg_version(ctx);
 	size_t i = 0;
+	struct mg_report_opt o = { 0 };
 
 	if (ot && strcmp(ot, "OBJECT_TABLE"))
 		return;
@@ -72,6 +79,8 @@ static void check(struct mg_lint_ctx *ctx, const struct mg_lint_stmt *st)
 	if (t && t->kind == MG_REL_FOREIGN)
 		return;
 	mg_lint_rv_name(rel, table, sizeof(table));
+	if (pg < 12)
+		o.help = pre12_help;
 	cJSON_ArrayForEach(it, mg_node_get(st->node, "cmds")) {
 		const cJSON *cmd = mg_node_get(it, "AlterTableCmd");
 		const char *sub = mg_node_str(cmd, "subtype");
@@ -92,28 +101,28 @@ static void check(struct mg_lint_ctx *ctx, const struct mg_lint_stmt *st)
 		if (!mg_lint_cmd_span(ctx, st, i - 1, &off, &end))
 			end = off; /* statement start */
 		if (k)
-			mg_lint_report(ctx, off, end - off,
+			mg_lint_report_opt(ctx, &o, off, end - off,
 				       "SET NOT NULL on column \"%s\" of existing table \"%s\" "
 				       "scans every row: PostgreSQL %d ignores the validated "
 				       "CHECK constraint \"%s\" here (only 12 and later use it "
 				       "to skip the scan)", col, table, pg, k->name);
 		else if ((k = unvalidated_check(t, col)) &&
 			 validated_here(st->node, k->name, i - 1))
-			mg_lint_report(ctx, off, end - off,
+			mg_lint_report_opt(ctx, &o, off, end - off,
 				       "SET NOT NULL on column \"%s\" of existing table \"%s\" "
 				       "in the same ALTER TABLE that validates \"%s\": the "
 				       "validation scan then runs under the ACCESS EXCLUSIVE lock "
 				       "SET NOT NULL takes; VALIDATE in an earlier statement",
 				       col, table, k->name);
 		else if (k)
-			mg_lint_report(ctx, off, end - off,
+			mg_lint_report_opt(ctx, &o, off, end - off,
 				       "SET NOT NULL on column \"%s\" of existing table \"%s\" "
 				       "scans every row: CHECK constraint \"%s\" (%s IS NOT NULL) "
 				       "is still NOT VALID, so it cannot be used to skip the "
 				       "scan; VALIDATE CONSTRAINT it first", col, table,
 				       k->name, col);
 		else
-			mg_lint_report(ctx, off, end - off,
+			mg_lint_report_opt(ctx, &o, off, end - off,
 				       "SET NOT NULL on column \"%s\" of existing table \"%s\" "
 				       "scans every row for NULLs while the table is locked",
 				       col, table);

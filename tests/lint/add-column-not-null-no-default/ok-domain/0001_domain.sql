@@ -1,0 +1,2 @@
+CREATE TABLE users (id bigint PRIMARY KEY);
+CREATE DOMAIN locale_code AS text DEFAULT 'en' NOT NULL;

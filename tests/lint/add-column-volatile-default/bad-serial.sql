@@ -1,0 +1,2 @@
+ALTER TABLE orders ADD COLUMN seq bigserial;
+ALTER TABLE orders ADD COLUMN small_seq smallserial;

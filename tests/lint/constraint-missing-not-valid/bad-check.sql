@@ -1,0 +1,1 @@
+ALTER TABLE orders ADD CONSTRAINT orders_quantity_positive CHECK (quantity > 0);

@@ -1,0 +1,1 @@
+ALTER TABLE orders ADD CHECK (quantity > 0), ADD FOREIGN KEY (customer_id) REFERENCES customers;

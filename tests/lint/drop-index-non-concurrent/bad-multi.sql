@@ -1,0 +1,1 @@
+DROP INDEX IF EXISTS orders_a_idx, billing.orders_b_idx;

@@ -1,0 +1,1 @@
+REINDEX (CONCURRENTLY false) TABLE orders;

@@ -1,0 +1,2 @@
+CREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint);
+CREATE INDEX orders_customer_id_idx ON orders (customer_id);

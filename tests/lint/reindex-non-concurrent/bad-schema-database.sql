@@ -1,0 +1,3 @@
+-- migrate:no-transaction
+REINDEX SCHEMA billing;
+REINDEX DATABASE app;

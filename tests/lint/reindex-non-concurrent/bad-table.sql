@@ -1,0 +1,2 @@
+REINDEX TABLE orders;
+REINDEX (VERBOSE) TABLE billing.invoices;

@@ -1,0 +1,5 @@
+-- migrate:no-transaction
+REINDEX INDEX CONCURRENTLY orders_customer_id_idx;
+REINDEX TABLE CONCURRENTLY orders;
+REINDEX (CONCURRENTLY) SCHEMA billing;
+REINDEX (VERBOSE, CONCURRENTLY true) TABLE orders;
