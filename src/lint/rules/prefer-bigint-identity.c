@@ -5,11 +5,14 @@
  * 32,767) inserts, sequence gaps included, and widening it later rewrites
  * the table and every referencing table. bigint GENERATED ALWAYS AS
  * IDENTITY costs 4 more bytes per row and has no owned-sequence quirks.
- * Reported for a single-column primary key (inline PRIMARY KEY, or a
- * table-level PRIMARY KEY (col)) whose column is defined by CREATE TABLE,
- * ADD COLUMN or ALTER COLUMN TYPE as int2/int4/serial/smallserial. Quiet
- * when the key column is also a foreign key (a 1:1 extension table: its
- * type must match the referenced key, so the advice belongs there).
+ * Reported for a generated single-column primary key (serial /
+ * smallserial, GENERATED ... AS IDENTITY or DEFAULT nextval(...); inline
+ * PRIMARY KEY or a table-level PRIMARY KEY (col)) whose column is defined
+ * by CREATE TABLE, ADD COLUMN or ALTER COLUMN TYPE as int2/int4. Quiet on
+ * application-assigned keys (a shard number, a code: nothing consumes them
+ * by itself), and when the key column is also a foreign key (a 1:1
+ * extension table: its type must match the referenced key, so the advice
+ * belongs there).
  */
 #include <stdio.h>
 #include <string.h>
@@ -161,6 +164,29 @@ static bool table_fk_on(const struct mg_lint_stmt *st, const char *col)
 	return false;
 }
 
+/* The column gets its values from a generator: GENERATED ... AS IDENTITY
+ * or DEFAULT nextval(...). (serial is checked from the type.) */
+static bool generated_key(const cJSON *constraints)
+{
+	for (size_t i = 0; i < mg_lint_len(constraints); i++) {
+		const cJSON *c = mg_node_unwrap(mg_lint_at(constraints, i), NULL);
+		const char *t = mg_node_str(c, "contype");
+		if (!t)
+			continue;
+		if (strcmp(t, "CONSTR_IDENTITY") == 0)
+			return true;
+		if (strcmp(t, "CONSTR_DEFAULT") == 0) {
+			const char *fn = NULL;
+			const cJSON *f = mg_node_unwrap(mg_node_get(c, "raw_expr"), &fn);
+			const char *name = mg_lint_list_last(mg_node_get(f, "funcname"));
+			if (fn && strcmp(fn, "FuncCall") == 0 && name &&
+			    strcmp(name, "nextval") == 0)
+				return true;
+		}
+	}
+	return false;
+}
+
 /* From the catalog: col is the whole primary key of the table, and not
  * part of a foreign key. */
 static bool cat_single_pk(const struct mg_cat_table *t, const char *col)
@@ -199,8 +225,15 @@ static void on_column(struct mg_lint_ctx *ctx, const struct mg_lint_stmt *st,
 	if (has_contype(c->constraints, "CONSTR_FOREIGN"))
 		return;
 	if (c->alter_type) {
-		pk = cat_single_pk(mg_lint_table(ctx, c->rangevar), c->name);
+		const struct mg_cat_table *tab = mg_lint_table(ctx, c->rangevar);
+		const struct mg_cat_column *col = mg_cat_column(tab, c->name);
+		if (!col || !(col->identity || col->type.serial))
+			return; /* an application-assigned key */
+		pk = cat_single_pk(tab, c->name);
 	} else {
+		if (!t.serial && !generated_key(c->constraints))
+			return; /* an application-assigned key (a shard number,
+				   a code): it does not run out by itself */
 		pk = has_contype(c->constraints, "CONSTR_PRIMARY");
 		if (!pk && strcmp(st->kind, "CreateStmt") == 0) {
 			const char *k = table_pk(st);
