@@ -1615,6 +1615,11 @@ int mg_engine_script(struct mg_engine *e, const struct mg_script_in *in,
 			engine_diag(&ctx, i, s->error_off, 0, "syntax-error",
 				    s->error ? s->error : "syntax error", NULL);
 		}
+		if (in->visit) {
+			ctx.cur = i;
+			ctx.rule_idx = SIZE_MAX;
+			in->visit(&ctx, &si->ls, in->visit_arg);
+		}
 		record_txn_locks(&ctx, i);
 		if (si->ls.node)
 			mg_catalog_apply(ctx.cat, si->ls.kind, si->ls.node);

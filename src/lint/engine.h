@@ -43,6 +43,12 @@ struct mg_script_in {
 					  NULL to scan them here */
 	bool silent;                   /* replay into the catalog only: no
 					  rules, no findings, no counts */
+	/* optional: called for every statement after the rules ran on it and
+	 * before it is applied to the catalog, with the same context rules
+	 * get (tests and tools inspect transactions, locks and origins) */
+	void (*visit)(struct mg_lint_ctx *ctx, const struct mg_lint_stmt *st,
+		      void *arg);
+	void *visit_arg;
 };
 
 /* New engine for opts (borrowed; must outlive the engine). */
