@@ -63,6 +63,8 @@ static char *render(enum mg_report_format fmt, bool color, size_t n)
 	o.color = color;
 	o.summary = true;
 	o.tool_version = "1.2.3";
+	if (!n)
+		s.errors = s.infos = 0;
 	mg_report_write(f, &o, d, n, &s);
 	fclose(f);
 	mg_diag_release(&d[0]);
