@@ -91,7 +91,7 @@ TEST(test_report__text)
 	CHECK_STR(t, "no problems in 2 files (7 statements); 2 suppressed\n");
 	free(t);
 	t = render(MG_FMT_TEXT, true, 1);
-	CHECK_CONTAINS(t, "\033[1;31merror\033[0m");
+	CHECK_CONTAINS(t, "\033[1;31merror:\033[0m");
 	CHECK_CONTAINS(t, "\033[1;32m^~~~\033[0m");
 	free(t);
 }
