@@ -230,10 +230,169 @@ static void check(struct mg_lint_ctx *ctx, const struct mg_lint_stmt *st)
 	report_inline_checks(ctx, st, &ic, table);
 }
 
+/* ---- statements the PostgreSQL 15 grammar cannot parse ----------------
+ * (a CHECK using PostgreSQL 16+ syntax such as IS JSON, ...): the same
+ * checks on the tokens of each ALTER TABLE subcommand. NOT ENFORCED
+ * (PostgreSQL 18) constraints are not validated, so they are quiet. */
+
+static bool tok_char(const char *text, const struct mg_token *t, char c)
+{
+	return t->end == t->off + 1 && text[t->off] == c;
+}
+
+static void tokens_subcommand(struct mg_lint_ctx *ctx, const struct mg_lint_stmt *st,
+			      const struct mg_token *t, size_t k, size_t end,
+			      const char *table, const struct mg_cat_table *tab)
+{
+	const char *text = mg_lint_text(ctx);
+	bool not_valid = false, check = false, fk = false, dflt = false, column = false;
+	bool ine = false, named = false;
+	size_t at = k, what = 0;
+	char col[64] = "", label[80] = "";
+	int depth = 0;
+	struct mg_report_opt o = { 0 };
+
+	if (!mg_lint_tok_match(ctx, st, k, "ADD", NULL))
+		return;
+	k++;
+	if (mg_lint_tok_match(ctx, st, k, "CONSTRAINT", NULL)) {
+		at = k;
+		named = k + 1 < end;
+		if (named) {
+			char nm[64];
+			mg_lint_tok_ident(ctx, &t[k + 1], nm, sizeof(nm));
+			snprintf(label, sizeof(label), " \"%s\"", nm);
+		}
+		k += 2;
+	} else if (mg_lint_tok_match(ctx, st, k, "COLUMN", NULL)) {
+		column = true;
+		k++;
+	} else if (!mg_lint_tok_match(ctx, st, k, "CHECK", NULL) &&
+		   !mg_lint_tok_match(ctx, st, k, "FOREIGN", NULL) &&
+		   !mg_lint_tok_match(ctx, st, k, "UNIQUE", NULL) &&
+		   !mg_lint_tok_match(ctx, st, k, "PRIMARY", NULL) &&
+		   !mg_lint_tok_match(ctx, st, k, "EXCLUDE", NULL)) {
+		column = true; /* ADD name type ... */
+	}
+	if (column) {
+		if (mg_lint_tok_match(ctx, st, k, "IF", "NOT", "EXISTS", NULL)) {
+			ine = true;
+			k += 3;
+		}
+		if (k < end)
+			mg_lint_tok_ident(ctx, &t[k], col, sizeof(col));
+		if (ine && col[0] && mg_cat_column(tab, col))
+			return; /* IF NOT EXISTS of a column that is there */
+	}
+	for (; k < end; k++) {
+		if (tok_char(text, &t[k], '('))
+			depth++;
+		else if (tok_char(text, &t[k], ')'))
+			depth--;
+		if (depth)
+			continue;
+		if (mg_lint_tok_match(ctx, st, k, "CHECK", NULL)) {
+			check = true;
+			if (!what)
+				what = k;
+		} else if (mg_lint_tok_match(ctx, st, k, "REFERENCES", NULL)) {
+			fk = true;
+			if (!what)
+				what = k;
+		} else if (mg_lint_tok_match(ctx, st, k, "FOREIGN", "KEY", NULL)) {
+			fk = true;
+			if (!what)
+				what = k;
+		} else if (mg_lint_tok_match(ctx, st, k, "DEFAULT", NULL) ||
+			   mg_lint_tok_match(ctx, st, k, "GENERATED", NULL)) {
+			dflt = true;
+		} else if (mg_lint_tok_match(ctx, st, k, "NOT", "VALID", NULL) ||
+			   mg_lint_tok_match(ctx, st, k, "NOT", "ENFORCED", NULL)) {
+			not_valid = true;
+		}
+	}
+	if (not_valid || !what)
+		return;
+	if (column) {
+		if (check) {
+			o.help = inline_check_help;
+			mg_lint_report_opt(ctx, &o, t[what].off, t[what].end - t[what].off,
+					   "adding column \"%s\" with an inline CHECK to existing "
+					   "table \"%s\" scans every row to check it while the "
+					   "table is locked (a column constraint cannot be NOT "
+					   "VALID)", col, table);
+		} else if (fk && dflt) {
+			o.help = inline_fk_help;
+			mg_lint_report_opt(ctx, &o, t[what].off, t[what].end - t[what].off,
+					   "adding column \"%s\" with a default and REFERENCES to "
+					   "existing table \"%s\" validates every row inside the "
+					   "ALTER TABLE", col, table);
+		}
+		return;
+	}
+	if (fk)
+		mg_lint_report(ctx, t[at].off, t[what].end - t[at].off,
+			       "adding %s%s on existing table \"%s\" without NOT VALID "
+			       "validates every row while holding SHARE ROW EXCLUSIVE on "
+			       "both tables", named ? "foreign key" : "a foreign key", label,
+			       table);
+	else if (check)
+		mg_lint_report(ctx, t[at].off, t[what].end - t[at].off,
+			       "adding %s%s to existing table \"%s\" without NOT VALID "
+			       "scans every row while holding ACCESS EXCLUSIVE",
+			       named ? "CHECK constraint" : "a CHECK constraint", label, table);
+}
+
+static void check_tokens(struct mg_lint_ctx *ctx, const struct mg_lint_stmt *st)
+{
+	size_t n, i, start;
+	const struct mg_token *t = mg_lint_tokens(ctx, st, &n);
+	const char *text = mg_lint_text(ctx);
+	char schema[64] = "", name[64], table[140];
+	const struct mg_cat_table *tab;
+	int depth = 0;
+
+	if (!t || !mg_lint_tok_match(ctx, st, 0, "ALTER", "TABLE", NULL))
+		return;
+	i = 2;
+	if (mg_lint_tok_match(ctx, st, i, "IF", "EXISTS", NULL))
+		i += 2;
+	if (mg_lint_tok_match(ctx, st, i, "ONLY", NULL))
+		i++;
+	if (i >= n)
+		return;
+	if (i + 2 < n && tok_char(text, &t[i + 1], '.')) {
+		mg_lint_tok_ident(ctx, &t[i], schema, sizeof(schema));
+		i += 2;
+	}
+	mg_lint_tok_ident(ctx, &t[i], name, sizeof(name));
+	tab = mg_lint_table_named(ctx, schema, name);
+	if (mg_lint_table_origin(ctx, tab) == MG_ORIGIN_NEW)
+		return;
+	snprintf(table, sizeof(table), "%s%s%s", schema, schema[0] ? "." : "", name);
+	for (start = ++i; i <= n; i++) {
+		bool stop = i == n || tok_char(text, &t[i], ';');
+		if (!stop) {
+			if (tok_char(text, &t[i], '('))
+				depth++;
+			else if (tok_char(text, &t[i], ')'))
+				depth--;
+			if (depth || !tok_char(text, &t[i], ','))
+				continue;
+		}
+		if (start < i)
+			tokens_subcommand(ctx, st, t, start, i, table, tab);
+		start = i + 1;
+		if (stop)
+			break;
+	}
+}
+
 const struct mg_rule mg_rule_constraint_missing_not_valid = {
 	.id = "constraint-missing-not-valid",
 	.default_severity = MG_SEV_ERROR,
 	.dialects = MG_LINT_POSTGRES,
 	.kinds = kinds,
 	.check = check,
+	.check_tokens = check_tokens,
 };

@@ -60,6 +60,12 @@ static const char pre12_help[] =
 	"NOT VALID, VALIDATE it in a separate step), or run SET NOT NULL in a "
 	"maintenance window.";
 
+static const char pg18_help[] =
+	"On PostgreSQL 18: ADD CONSTRAINT <name> NOT NULL <col> NOT VALID (no "
+	"scan), then VALIDATE CONSTRAINT <name> in a separate step (scans under "
+	"SHARE UPDATE EXCLUSIVE; reads and writes go on). Before 18: CHECK (col "
+	"IS NOT NULL) NOT VALID, VALIDATE, then SET NOT NULL (12+ skips the scan).";
+
 static void check(struct mg_lint_ctx *ctx, const struct mg_lint_stmt *st)
 {
 	const cJSON *rel = mg_node_get(st->node, "relation");
@@ -81,6 +87,8 @@ static void check(struct mg_lint_ctx *ctx, const struct mg_lint_stmt *st)
 	mg_lint_rv_name(rel, table, sizeof(table));
 	if (pg < 12)
 		o.help = pre12_help;
+	else if (pg >= 18)
+		o.help = pg18_help;
 	cJSON_ArrayForEach(it, mg_node_get(st->node, "cmds")) {
 		const cJSON *cmd = mg_node_get(it, "AlterTableCmd");
 		const char *sub = mg_node_str(cmd, "subtype");
@@ -129,10 +137,88 @@ static void check(struct mg_lint_ctx *ctx, const struct mg_lint_stmt *st)
 	}
 }
 
+/* ---- statements the PostgreSQL 15 grammar cannot parse ----------------
+ * PostgreSQL 18's ALTER TABLE t ADD [CONSTRAINT name] NOT NULL col scans
+ * like SET NOT NULL unless it is NOT VALID. */
+
+static bool tok_char(const char *text, const struct mg_token *t, char c)
+{
+	return t->end == t->off + 1 && text[t->off] == c;
+}
+
+static void check_tokens(struct mg_lint_ctx *ctx, const struct mg_lint_stmt *st)
+{
+	size_t n, i, start;
+	const struct mg_token *t = mg_lint_tokens(ctx, st, &n);
+	const char *text = mg_lint_text(ctx);
+	char schema[64] = "", name[64], table[140], col[64];
+	const struct mg_cat_table *tab;
+	int depth = 0, pg = mg_lint_pg_version(ctx);
+	struct mg_report_opt o = { 0 };
+
+	if (!t || !mg_lint_tok_match(ctx, st, 0, "ALTER", "TABLE", NULL))
+		return;
+	i = 2;
+	if (mg_lint_tok_match(ctx, st, i, "IF", "EXISTS", NULL))
+		i += 2;
+	if (mg_lint_tok_match(ctx, st, i, "ONLY", NULL))
+		i++;
+	if (i >= n)
+		return;
+	if (i + 2 < n && tok_char(text, &t[i + 1], '.')) {
+		mg_lint_tok_ident(ctx, &t[i], schema, sizeof(schema));
+		i += 2;
+	}
+	mg_lint_tok_ident(ctx, &t[i], name, sizeof(name));
+	tab = mg_lint_table_named(ctx, schema, name);
+	if (mg_lint_table_origin(ctx, tab) == MG_ORIGIN_NEW)
+		return;
+	snprintf(table, sizeof(table), "%s%s%s", schema, schema[0] ? "." : "", name);
+	o.help = pg >= 18 ? pg18_help : NULL;
+	for (start = ++i; i <= n; i++) {
+		bool stop = i == n || tok_char(text, &t[i], ';');
+		size_t k = start, end = i;
+		bool not_valid = false;
+		const struct mg_cat_column *c;
+
+		if (!stop) {
+			if (tok_char(text, &t[i], '('))
+				depth++;
+			else if (tok_char(text, &t[i], ')'))
+				depth--;
+			if (depth || !tok_char(text, &t[i], ','))
+				continue;
+		}
+		start = i + 1;
+		/* ADD [CONSTRAINT name] NOT NULL col [NO INHERIT] [NOT VALID] */
+		if (k < end && mg_lint_tok_match(ctx, st, k, "ADD", NULL)) {
+			size_t at = k++;
+			if (mg_lint_tok_match(ctx, st, k, "CONSTRAINT", NULL))
+				k += 2;
+			if (k + 2 < end && mg_lint_tok_match(ctx, st, k, "NOT", "NULL", NULL)) {
+				mg_lint_tok_ident(ctx, &t[k + 2], col, sizeof(col));
+				for (size_t j = k + 3; j + 1 < end; j++)
+					if (mg_lint_tok_match(ctx, st, j, "NOT", "VALID", NULL))
+						not_valid = true;
+				c = mg_cat_column(tab, col);
+				if (!not_valid && !(c && c->not_null) &&
+				    !(pg >= 12 && mg_cat_notnull_check(tab, col)))
+					mg_lint_report_opt(ctx, &o, t[at].off, t[end - 1].end - t[at].off,
+							   "adding NOT NULL on column \"%s\" of existing "
+							   "table \"%s\" without NOT VALID scans every row "
+							   "for NULLs while the table is locked", col, table);
+			}
+		}
+		if (stop)
+			break;
+	}
+}
+
 const struct mg_rule mg_rule_set_not_null = {
 	.id = "set-not-null",
 	.default_severity = MG_SEV_ERROR,
 	.dialects = MG_LINT_POSTGRES,
 	.kinds = kinds,
 	.check = check,
+	.check_tokens = check_tokens,
 };

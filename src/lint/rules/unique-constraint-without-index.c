@@ -102,10 +102,120 @@ static void check(struct mg_lint_ctx *ctx, const struct mg_lint_stmt *st)
 	}
 }
 
+/* ---- statements the PostgreSQL 15 grammar cannot parse ----------------
+ * (PostgreSQL 16+ syntax such as WITHOUT OVERLAPS): the same check on the
+ * tokens of each ALTER TABLE subcommand. */
+
+static bool tok_char(const char *text, const struct mg_token *t, char c)
+{
+	return t->end == t->off + 1 && text[t->off] == c;
+}
+
+static const char overlaps_help[] =
+	"There is no online form for a WITHOUT OVERLAPS key: add it in a "
+	"maintenance window, or create a new table that has it and move the "
+	"data over in batches (see exclusion-constraint).";
+
+/* WITHOUT OVERLAPS (PostgreSQL 18 temporal keys) among tokens [k, end). */
+static bool without_overlaps(struct mg_lint_ctx *ctx, const struct mg_lint_stmt *st,
+			     size_t k, size_t end)
+{
+	for (; k + 1 < end; k++)
+		if (mg_lint_tok_match(ctx, st, k, "WITHOUT", "OVERLAPS", NULL))
+			return true;
+	return false;
+}
+
+/* USING INDEX name (not USING INDEX TABLESPACE) among tokens [k, end). */
+static bool using_index(struct mg_lint_ctx *ctx, const struct mg_lint_stmt *st,
+			size_t k, size_t end)
+{
+	for (; k + 2 < end; k++)
+		if (mg_lint_tok_match(ctx, st, k, "USING", "INDEX", NULL) &&
+		    !mg_lint_tok_match(ctx, st, k + 2, "TABLESPACE", NULL))
+			return true;
+	return false;
+}
+
+static void check_tokens(struct mg_lint_ctx *ctx, const struct mg_lint_stmt *st)
+{
+	size_t n, i, start;
+	const struct mg_token *t = mg_lint_tokens(ctx, st, &n);
+	const char *text = mg_lint_text(ctx);
+	char schema[64] = "", name[64], table[140];
+	const struct mg_cat_table *tab;
+	int depth = 0;
+
+	if (!t || !mg_lint_tok_match(ctx, st, 0, "ALTER", "TABLE", NULL))
+		return;
+	i = 2;
+	if (mg_lint_tok_match(ctx, st, i, "IF", "EXISTS", NULL))
+		i += 2;
+	if (mg_lint_tok_match(ctx, st, i, "ONLY", NULL))
+		i++;
+	if (i >= n)
+		return;
+	if (i + 2 < n && tok_char(text, &t[i + 1], '.')) {
+		mg_lint_tok_ident(ctx, &t[i], schema, sizeof(schema));
+		i += 2;
+	}
+	mg_lint_tok_ident(ctx, &t[i], name, sizeof(name));
+	tab = mg_lint_table_named(ctx, schema, name);
+	if (mg_lint_table_origin(ctx, tab) == MG_ORIGIN_NEW)
+		return;
+	snprintf(table, sizeof(table), "%s%s%s", schema, schema[0] ? "." : "", name);
+	for (start = ++i; i <= n; i++) {
+		bool stop = i == n || tok_char(text, &t[i], ';');
+		size_t k = start, at;
+		char label[80] = "";
+		struct mg_report_opt o = { 0 };
+		if (!stop) {
+			if (tok_char(text, &t[i], '('))
+				depth++;
+			else if (tok_char(text, &t[i], ')'))
+				depth--;
+			if (depth || !tok_char(text, &t[i], ','))
+				continue;
+		}
+		start = i + 1;
+		/* ADD [CONSTRAINT name] KEYWORD ... (no USING INDEX) */
+		if (k < i && mg_lint_tok_match(ctx, st, k, "ADD", NULL)) {
+			at = ++k;
+			if (mg_lint_tok_match(ctx, st, k, "CONSTRAINT", NULL) && k + 1 < i) {
+				char nm[64];
+				mg_lint_tok_ident(ctx, &t[k + 1], nm, sizeof(nm));
+				snprintf(label, sizeof(label), " \"%s\"", nm);
+				k += 2;
+			}
+			if (k < i && mg_lint_tok_match(ctx, st, k, "UNIQUE", NULL) &&
+			    !using_index(ctx, st, k, i)) {
+				if (without_overlaps(ctx, st, k, i)) {
+					o.help = overlaps_help;
+					mg_lint_report_opt(ctx, &o, t[at].off, t[k].end - t[at].off,
+							   "adding UNIQUE constraint%s WITHOUT OVERLAPS to existing "
+							   "table \"%s\" builds its GiST index and checks "
+							   "every row while the table is locked; such a key "
+							   "cannot be built CONCURRENTLY and attached USING "
+							   "INDEX, so there is no online way to add it",
+							   label, table);
+				} else {
+					mg_lint_report(ctx, t[at].off, t[k].end - t[at].off,
+						       "adding UNIQUE constraint%s to existing table \"%s\" "
+						       "builds its unique index over every row while the "
+						       "table is locked", label, table);
+				}
+			}
+		}
+		if (stop)
+			break;
+	}
+}
+
 const struct mg_rule mg_rule_unique_constraint_without_index = {
 	.id = "unique-constraint-without-index",
 	.default_severity = MG_SEV_ERROR,
 	.dialects = MG_LINT_POSTGRES,
 	.kinds = kinds,
 	.check = check,
+	.check_tokens = check_tokens,
 };

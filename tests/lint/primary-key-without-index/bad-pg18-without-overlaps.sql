@@ -1,0 +1,3 @@
+-- lint: --pg-version 18
+-- PostgreSQL 18 syntax, checked from the tokens
+ALTER TABLE bookings ADD PRIMARY KEY (room_id, during WITHOUT OVERLAPS);
