@@ -12,7 +12,8 @@
  * FINALIZE.
  *
  * Not reported: before PostgreSQL 14 (there is no concurrent form);
- * partitioned tables or partitions created earlier in the same script.
+ * partitioned tables or partitions created earlier in the same script; a
+ * partitioned table the transaction already holds in ACCESS EXCLUSIVE.
  */
 #include <stdio.h>
 #include <string.h>
@@ -21,6 +22,22 @@
 #include "lint/rule.h"
 
 static const char *const kinds[] = { "AlterTableStmt", NULL };
+
+/* The current transaction already holds ACCESS EXCLUSIVE on schema.rel
+ * (taken by an earlier statement): this statement adds no new blocking. */
+static bool already_locked(const struct mg_lint_ctx *ctx, const char *schema,
+			   const char *rel)
+{
+	const struct mg_txn_lock *tl;
+	size_t n = mg_lint_txn_locks(ctx, &tl);
+
+	for (size_t i = 0; i < n; i++)
+		if (tl[i].lock.mode == MG_LOCK_ACCESS_EXCLUSIVE && rel &&
+		    !strcmp(tl[i].lock.relation, rel) &&
+		    !strcmp(tl[i].lock.schema, schema && schema[0] ? schema : "public"))
+			return true;
+	return false;
+}
 
 static void check(struct mg_lint_ctx *ctx, const struct mg_lint_stmt *st)
 {
@@ -33,6 +50,8 @@ static void check(struct mg_lint_ctx *ctx, const struct mg_lint_stmt *st)
 		return;
 	if (mg_lint_rv_is_new(ctx, rel))
 		return;
+	if (already_locked(ctx, mg_node_str(rel, "schemaname"), mg_node_str(rel, "relname")))
+		return; /* the transaction already blocks the partitioned table */
 	mg_lint_rv_name(rel, parent, sizeof(parent));
 	cJSON_ArrayForEach(it, mg_node_get(st->node, "cmds")) {
 		const cJSON *cmd = mg_node_get(it, "AlterTableCmd");

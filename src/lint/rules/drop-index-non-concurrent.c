@@ -9,7 +9,10 @@
  * transaction block and drops one index per statement).
  *
  * Not reported: indexes created earlier in the same script, and indexes on
- * tables created earlier in the same script (nobody else uses them yet).
+ * tables created earlier in the same script (nobody else uses them yet);
+ * indexes whose table the transaction already holds in ACCESS EXCLUSIVE
+ * (an earlier ALTER TABLE took it: the DROP adds no blocking of its own,
+ * dml-after-exclusive-lock is about that).
  * Indexes the catalog does not know are reported (their table is assumed
  * to be in use). A partitioned table's index has no concurrent drop; the
  * finding then says so and suggests a lock_timeout instead.
@@ -26,6 +29,22 @@ static const char partitioned_help[] =
 	"DROP INDEX CONCURRENTLY does not work on a partitioned table's index: "
 	"run the DROP with a short lock_timeout (SET lock_timeout = '2s') and "
 	"retry it, so it never queues traffic for long.";
+
+/* The current transaction already holds ACCESS EXCLUSIVE on schema.rel
+ * (taken by an earlier statement): this statement adds no new blocking. */
+static bool already_locked(const struct mg_lint_ctx *ctx, const char *schema,
+			   const char *rel)
+{
+	const struct mg_txn_lock *tl;
+	size_t n = mg_lint_txn_locks(ctx, &tl);
+
+	for (size_t i = 0; i < n; i++)
+		if (tl[i].lock.mode == MG_LOCK_ACCESS_EXCLUSIVE && rel &&
+		    !strcmp(tl[i].lock.relation, rel) &&
+		    !strcmp(tl[i].lock.schema, schema && schema[0] ? schema : "public"))
+			return true;
+	return false;
+}
 
 static void check(struct mg_lint_ctx *ctx, const struct mg_lint_stmt *st)
 {
@@ -58,6 +77,8 @@ static void check(struct mg_lint_ctx *ctx, const struct mg_lint_stmt *st)
 			if (mg_lint_gen_origin(ctx, ix->gen) == MG_ORIGIN_NEW ||
 			    mg_lint_table_origin(ctx, t) == MG_ORIGIN_NEW)
 				continue; /* new: nobody else uses it */
+			if (already_locked(ctx, ix->schema, ix->table))
+				continue; /* the transaction already blocks the table */
 			if (t && t->partitioned)
 				partitioned = true;
 			if (!table[0])

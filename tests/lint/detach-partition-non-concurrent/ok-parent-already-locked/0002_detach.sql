@@ -1,0 +1,2 @@
+LOCK TABLE measurements IN ACCESS EXCLUSIVE MODE;
+ALTER TABLE measurements DETACH PARTITION measurements_2019;
