@@ -127,7 +127,7 @@ static int reread(struct mg_runner *r, struct mg_apply *a, bool *done,
 	*done = false;
 	if (r->db->ops->dialect != MG_DIALECT_SQLITE)
 		return 0;
-	if ((rc = mg_ledger_refresh(&r->ledger, err)))
+	if (!r->ledger.exists && (rc = mg_ledger_refresh(&r->ledger, err)))
 		return rc;
 	if ((rc = mg_ledger_get(&r->ledger, a->version, &row, &found, err)))
 		return rc;

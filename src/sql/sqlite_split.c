@@ -169,6 +169,7 @@ int mg_sqlite_split(struct mg_sqlite_splitter *sp, const struct mg_source *src,
 {
 	struct mg_sqlite_splitter *own = NULL;
 	const char *s = src->text;
+	char *copy = NULL;
 	size_t i = off;
 	int rc = 0;
 
@@ -176,11 +177,22 @@ int mg_sqlite_split(struct mg_sqlite_splitter *sp, const struct mg_source *src,
 		end = src->len;
 	if (!sp)
 		sp = own = mg_sqlite_splitter_new();
+	/* sqlite3_prepare_v2 copies its whole input when it is not
+	 * NUL-terminated at nByte: give it a NUL-terminated text (nByte -1) so
+	 * each call reads one statement, not the rest of the script, and a
+	 * script of a million statements stays linear. Offsets stay file
+	 * offsets: copy is indexed like src->text. */
+	if (src->text[end] != '\0') {
+		copy = mg_xmalloc(end + 1);
+		memcpy(copy + off, src->text + off, end - off);
+		copy[end] = '\0';
+		s = copy;
+	}
 	while ((i = skip_trivia(s, i, end)) < end) {
 		sqlite3_stmt *st = NULL;
 		const char *tail = NULL;
 		size_t next;
-		int prc = sqlite3_prepare_v2(sp->db, s + i, (int)(end - i), &st, &tail);
+		int prc = sqlite3_prepare_v2(sp->db, s + i, -1, &st, &tail);
 
 		if (prc != SQLITE_OK) {
 			const char *msg = sqlite3_errmsg(sp->db);
@@ -220,6 +232,7 @@ int mg_sqlite_split(struct mg_sqlite_splitter *sp, const struct mg_source *src,
 		push(out, i, next);
 		i = next;
 	}
+	free(copy);
 	mg_sqlite_splitter_free(own);
 	return rc;
 }
