@@ -215,8 +215,7 @@ int mg_ctx_load(struct mg_ctx *ctx, const struct mg_cli *cli, unsigned flags,
 		o.readonly = (flags & MG_CTX_READONLY) != 0;
 		o.lock_wait_ms = ctx->cfg.lock_wait_ms;
 		o.notice = stderr;
-		o.stop = mg_signals_pending;
-		mg_signals_install();
+		o.stop = mg_signals_pending; /* handlers: see mg_runner_open */
 		rc = mg_db_open(&ctx->db, &ctx->url, &o, err);
 		if (rc)
 			return rc;

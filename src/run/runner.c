@@ -54,6 +54,10 @@ int mg_runner_open(struct mg_runner *r, const struct mg_config *cfg,
 		return rc;
 	if (lock) {
 		char *key = mg_xasprintf("%s", r->ledger.display);
+		/* from here on the first SIGINT/SIGTERM cancels and unwinds
+		 * (signals.h); before, it kills as usual (e.g. a hung connect) */
+		mg_signals_install();
+		mg_signals_set_db(db);
 		rc = db->ops->lock(db, key, err);
 		free(key);
 		if (rc)
@@ -78,6 +82,8 @@ void mg_runner_close(struct mg_runner *r)
 		r->db->ops->unlock(r->db, &e);
 		mg_err_release(&e);
 	}
+	mg_signals_set_db(NULL);
+	mg_signals_restore();
 	mg_plan_release(&r->plan);
 	mg_ledger_rows_release(&r->rows);
 	mg_ledger_release(&r->ledger);
@@ -380,8 +386,6 @@ int mg_runner_up_apply(struct mg_runner *r, const struct mg_up_opts *o,
 			v[k].version = r->rows.v[job->resume_row].version;
 		}
 	}
-	mg_signals_install();
-	mg_signals_set_db(r->db);
 	if (o->single_tx) {
 		if (o->dry_run)
 			fprintf(r->out, "-- all %zu migrations in one transaction\n", job->n);
@@ -445,8 +449,6 @@ int mg_runner_up_apply(struct mg_runner *r, const struct mg_up_opts *o,
 			skipped += v[k].skipped;
 		}
 	}
-	mg_signals_set_db(NULL);
-	mg_signals_restore();
 	free(v);
 	if (rc || o->dry_run)
 		return rc;
@@ -566,8 +568,6 @@ int mg_runner_down(struct mg_runner *r, const struct mg_down_opts *o,
 		fprintf(r->out, "-- migrate down --dry-run: %zu migration%s to roll back "
 			"on %s; nothing is executed\n\n", want, want == 1 ? "" : "s",
 			r->db->url->redacted);
-	mg_signals_install();
-	mg_signals_set_db(r->db);
 	for (size_t k = 0; k < want; k++) {
 		bool notx = v[k].m->down.no_tx;
 		if (o->dry_run)
@@ -595,8 +595,6 @@ int mg_runner_down(struct mg_runner *r, const struct mg_down_opts *o,
 		done += !v[k].skipped;
 		skipped += v[k].skipped;
 	}
-	mg_signals_set_db(NULL);
-	mg_signals_restore();
 	if (!rc && !o->dry_run) {
 		fmt_ms(d, sizeof(d), (long)((mg_db_clock_us() - t0) / 1000));
 		fprintf(r->out, "migrate: %zu migration%s rolled back in %s\n", done,

@@ -127,4 +127,19 @@ expect_eq "20240101000001|||applied
 20240101000003|c|f|applied" "$(pg_q "$url" "SELECT version, name, dirty, coalesce(state, 'applied') FROM schema_migrations ORDER BY 1")" "adopted rows"
 expect_eq "character varying" "$(pg_q "$url" "SELECT data_type FROM information_schema.columns WHERE table_name = 'schema_migrations' AND column_name = 'version'")" "version column kept"
 
+# ---- drift and a missing file are detected on PostgreSQL too
+url=$(t_pg_new_db drift)
+cp -r "$d/sections" "$d/drift"
+expect_exit 0 M up --dir "$d/drift" --database-url "$url"
+sed -i 's/note text/note text, extra int/' "$d/drift/20240101000001_a.sql"
+expect_exit 1 M status --check --dir "$d/drift" --database-url "$url"
+expect_contains "$OUT" "DRIFTED: the file changed since it was applied"
+expect_exit 1 M up --dir "$d/drift" --database-url "$url"
+expect_contains "$ERR" "[checksum-mismatch]"
+rm "$d/drift/20240101000003_c.sql"
+expect_exit 1 M up --allow-drift --dir "$d/drift" --database-url "$url"
+expect_contains "$ERR" "version 20240101000003 is recorded as applied but its file is not in $d/drift [missing-migration-file]"
+expect_exit 0 M up --allow-drift --allow-missing --dir "$d/drift" --database-url "$url"
+expect_contains "$OUT" "nothing to apply"
+
 t_done
