@@ -14,23 +14,20 @@
 
     gen_corpus.py up DIR [--n N] [--start K]
         N migrations in the dbmate layout that migrate also reads natively:
-        VERSION_create_tK.sql holding "-- migrate:up" CREATE TABLE tK(id int);
+        VERSION_tK.sql holding "-- migrate:up" CREATE TABLE tK (id int);
         and "-- migrate:down" DROP TABLE tK; (the workload of
-        /work/shared/anchors/runners.md section 4), valid on SQLite and
-        PostgreSQL alike.
+        /work/shared/anchors/runners.md section 4 and bench/runner.sh),
+        valid on SQLite and PostgreSQL alike.
 
-    gen_corpus.py floor FILE --n N --ledger-sql FILE [--one-tx]
-        The raw-client floor: for each migration of the `up` corpus,
-        "BEGIN; <its up SQL>; <ledger insert>; COMMIT;" where the ledger
-        insert is the line of --ledger-sql with {version} {name} {checksum}
-        substituted (the first line of that file is the ledger DDL, run
-        once). Fed to `sqlite3 DB` or `psql -f`.
+    gen_corpus.py count PATH...
+        Print "files bytes statements" for the .sql files under PATHs
+        (statements: top-level semicolon-separated, outside quotes, dollar
+        quotes and comments), the denominators of the lint figures.
 
 Only the standard library; Python 3.9+.
 """
 
 import argparse
-import hashlib
 import os
 import random
 import sys
@@ -465,44 +462,93 @@ def gen_lint(outdir, nfiles, seed):
 
 # ------------------------------------------------------------------ up corpus
 
-def up_version(k):
-    # 14-digit timestamp-like versions that sort numerically and as text.
-    return "2024%010d" % k
-
-
-def up_sql(k):
-    return "CREATE TABLE t%d(id int);" % k
-
-
 def gen_up(outdir, n, start):
+    # The same files bench/runner.sh writes: version 20240000000000 + K.
     os.makedirs(outdir, exist_ok=True)
     for k in range(start, start + n):
-        text = "-- migrate:up\n%s\n\n-- migrate:down\nDROP TABLE t%d;\n" % (up_sql(k), k)
-        with open(os.path.join(outdir, "%s_create_t%d.sql" % (up_version(k), k)), "w",
+        text = "-- migrate:up\nCREATE TABLE t%d (id int);\n\n-- migrate:down\nDROP TABLE t%d;\n" % (k, k)
+        with open(os.path.join(outdir, "%d_t%d.sql" % (20240000000000 + k, k)), "w",
                   encoding="utf-8", newline="\n") as f:
             f.write(text)
     print("%d migrations" % n)
 
 
-def gen_floor(path, n, start, ledger_sql, one_tx):
-    with open(ledger_sql, encoding="utf-8") as f:
-        lines = [ln.rstrip("\n") for ln in f if ln.strip()]
-    ddl, insert = lines[0], lines[1]
-    out = [ddl]
-    if one_tx:
-        out.append("BEGIN;")
-    for k in range(start, start + n):
-        up = up_sql(k)
-        cks = hashlib.sha256(("%s\n\n" % up).encode()).hexdigest()
-        ins = insert.format(version=up_version(k), name="create_t%d" % k, checksum=cks)
-        if one_tx:
-            out.append("%s %s" % (up, ins))
+# ------------------------------------------------------------------- counting
+
+def count_statements(text):
+    """Top-level SQL statements in text: non-blank runs between semicolons
+    outside quotes, quoted identifiers, dollar-quoted bodies and comments."""
+    i, n, stmts, has_tok = 0, len(text), 0, False
+    while i < n:
+        ch = text[i]
+        if ch == "-" and text.startswith("--", i):
+            j = text.find("\n", i)
+            i = n if j < 0 else j + 1
+            continue
+        if ch == "/" and text.startswith("/*", i):
+            depth, i = 1, i + 2
+            while i < n and depth:
+                if text.startswith("/*", i):
+                    depth, i = depth + 1, i + 2
+                elif text.startswith("*/", i):
+                    depth, i = depth - 1, i + 2
+                else:
+                    i += 1
+            continue
+        if ch == "'" or ch == '"':
+            esc = ch == "'" and i > 0 and text[i - 1] in "eE"
+            i += 1
+            while i < n:
+                if esc and text[i] == "\\":
+                    i += 2
+                    continue
+                if text[i] == ch:
+                    if i + 1 < n and text[i + 1] == ch:
+                        i += 2
+                        continue
+                    break
+                i += 1
+            i += 1
+            has_tok = True
+            continue
+        if ch == "$":
+            j = i + 1
+            while j < n and (text[j].isalnum() or text[j] == "_"):
+                j += 1
+            if j < n and text[j] == "$" and not text[i + 1:j][:1].isdigit():
+                tag = text[i:j + 1]
+                k = text.find(tag, j + 1)
+                i = n if k < 0 else k + len(tag)
+                has_tok = True
+                continue
+        if ch == ";":
+            stmts += has_tok
+            has_tok = False
+        elif not ch.isspace():
+            has_tok = True
+        i += 1
+    return stmts + has_tok
+
+
+def count(paths):
+    """Print 'files bytes statements' for the .sql files under paths."""
+    files = nbytes = nstmts = 0
+    for p in paths:
+        if os.path.isfile(p):
+            todo = [p]
         else:
-            out.append("BEGIN; %s %s COMMIT;" % (up, ins))
-    if one_tx:
-        out.append("COMMIT;")
-    with open(path, "w", encoding="utf-8") as f:
-        f.write("\n".join(out) + "\n")
+            todo = []
+            for root, dirs, names in os.walk(p):
+                dirs[:] = [d for d in dirs if not d.startswith(".")]
+                todo += [os.path.join(root, x) for x in names
+                         if x.endswith(".sql") and not x.startswith(".")]
+        for f in todo:
+            with open(f, "rb") as fh:
+                data = fh.read()
+            files += 1
+            nbytes += len(data)
+            nstmts += count_statements(data.decode("utf-8", "replace"))
+    print(files, nbytes, nstmts)
 
 
 def main(argv):
@@ -516,19 +562,15 @@ def main(argv):
     b.add_argument("dir")
     b.add_argument("--n", type=int, default=1000)
     b.add_argument("--start", type=int, default=1)
-    c = sub.add_parser("floor")
-    c.add_argument("file")
-    c.add_argument("--n", type=int, default=1000)
-    c.add_argument("--start", type=int, default=1)
-    c.add_argument("--ledger-sql", required=True)
-    c.add_argument("--one-tx", action="store_true")
+    d = sub.add_parser("count")
+    d.add_argument("paths", nargs="+")
     args = ap.parse_args(argv)
     if args.cmd == "lint":
         gen_lint(args.dir, args.files, args.seed)
     elif args.cmd == "up":
         gen_up(args.dir, args.n, args.start)
     else:
-        gen_floor(args.file, args.n, args.start, args.ledger_sql, args.one_tx)
+        count(args.paths)
 
 
 if __name__ == "__main__":
