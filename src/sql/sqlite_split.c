@@ -191,7 +191,7 @@ int mg_sqlite_split(struct mg_sqlite_splitter *sp, const struct mg_source *src,
 	while ((i = skip_trivia(s, i, end)) < end) {
 		sqlite3_stmt *st = NULL;
 		const char *tail = NULL;
-		size_t next;
+		size_t next = end;
 		int prc = sqlite3_prepare_v2(sp->db, s + i, -1, &st, &tail);
 
 		if (prc != SQLITE_OK) {
