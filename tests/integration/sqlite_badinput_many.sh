@@ -1,0 +1,3 @@
+#!/usr/bin/env bash
+# Bad-input sweep: the "many" part of sqlite_badinput_big.sh (see there).
+exec bash "$(dirname -- "${BASH_SOURCE[0]}")/sqlite_badinput_big.sh" many
