@@ -597,8 +597,13 @@ int mg_runner_down(struct mg_runner *r, const struct mg_down_opts *o,
 	}
 	if (!rc && !o->dry_run) {
 		fmt_ms(d, sizeof(d), (long)((mg_db_clock_us() - t0) / 1000));
-		fprintf(r->out, "migrate: %zu migration%s rolled back in %s\n", done,
-			done == 1 ? "" : "s", d);
+		if (skipped)
+			fprintf(r->out, "migrate: %zu migration%s rolled back, %zu skipped "
+				"(rolled back by another runner) in %s\n", done,
+				done == 1 ? "" : "s", skipped, d);
+		else
+			fprintf(r->out, "migrate: %zu migration%s rolled back in %s\n",
+				done, done == 1 ? "" : "s", d);
 	}
 out:
 	for (size_t k = 0; st && k < want; k++)
