@@ -46,6 +46,6 @@ expect_eq "$(printf '%04d\n' $(seq 1 "$N"))" "$(pg_q "$url" "SELECT version FROM
 waited=$(grep -l 'waiting for the migration lock held by pid' "$d"/err.* | wc -l)
 t_log "$waited of $P runners reported waiting for the lock holder"
 ((waited >= 1)) || t_fail "no runner reported the lock holder"
-expect_eq 0 "$(pg_q "$url" "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'")" "advisory locks left"
+expect_eq 0 "$(pg_q "$url" "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = current_database())")" "advisory locks left"
 
 t_done
