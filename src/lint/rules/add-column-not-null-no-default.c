@@ -9,7 +9,9 @@
  * ("Cannot add a NOT NULL column with default value NULL") when the table
  * has a row; old SQLite releases refuse it even on an empty table.
  *
- * Not reported: tables created earlier in the same script (empty); columns
+ * Not reported: tables created earlier in the same script and not filled
+ * since (a CREATE TABLE ... AS, SELECT INTO, INSERT, COPY or MERGE into it
+ * earlier in the script gives it rows, as in a table rebuild); columns
  * that get values anyway (a non-NULL DEFAULT, serial types, identity and
  * generated columns: the rewrite those cause is add-column-volatile-default's
  * and add-column-stored-generated's business); a domain type known from the
@@ -67,6 +69,43 @@ static void report_at(struct mg_lint_ctx *ctx, const struct mg_lint_stmt *st,
 	if (sqlite)
 		o.help = sqlite_help;
 	mg_lint_report_opt(ctx, &o, off, len, "%s", msg);
+}
+
+static bool rv_is(const cJSON *rv, const char *schema, const char *name)
+{
+	const char *rs = mg_node_str(rv, "schemaname"), *rn = mg_node_str(rv, "relname");
+
+	return rn && name && !strcmp(rn, name) &&
+	       !strcmp(rs && rs[0] ? rs : "public", schema && schema[0] ? schema : "public");
+}
+
+/* A table created earlier in this script is empty, unless an earlier
+ * statement of the script filled it: CREATE TABLE ... AS (with data),
+ * SELECT ... INTO, INSERT, COPY FROM, MERGE (the table-rebuild pattern). */
+static bool filled_earlier(struct mg_lint_ctx *ctx, const struct mg_lint_stmt *st,
+			   const char *schema, const char *name)
+{
+	for (size_t j = 0; j < st->index; j++) {
+		const struct mg_lint_stmt *s = mg_lint_stmt_at(ctx, j);
+		const char *k = s ? s->kind : NULL;
+		const cJSON *n = s ? s->node : NULL;
+		if (!k || !n)
+			continue;
+		if (!strcmp(k, "CreateTableAsStmt")) {
+			const cJSON *into = mg_node_get(n, "into");
+			if (rv_is(mg_node_get(into, "rel"), schema, name) &&
+			    !mg_node_bool(into, "skipData"))
+				return true;
+		} else if (!strcmp(k, "SelectStmt")) {
+			if (rv_is(mg_node_get(mg_node_get(n, "intoClause"), "rel"), schema, name))
+				return true;
+		} else if (!strcmp(k, "InsertStmt") || !strcmp(k, "MergeStmt") ||
+			   (!strcmp(k, "CopyStmt") && mg_node_bool(n, "is_from"))) {
+			if (rv_is(mg_node_get(n, "relation"), schema, name))
+				return true;
+		}
+	}
+	return false;
 }
 
 static const char *constraint(const cJSON *el, const cJSON **con)
@@ -136,17 +175,17 @@ static void check_column(struct mg_lint_ctx *ctx, const struct mg_lint_stmt *st,
 	what = null_default ? "with DEFAULT NULL (no default)" : "without a default";
 	if (sqlite)
 		snprintf(msg, sizeof(msg),
-			 "adding NOT NULL column \"%s\" %s to existing table \"%s\" "
+			 "adding NOT NULL column \"%s\" %s to %s "
 			 "fails (\"Cannot add a NOT NULL column with default value "
 			 "NULL\") as soon as the table has a row", col, what, table);
 	else if (!notnull)
 		snprintf(msg, sizeof(msg),
 			 "adding PRIMARY KEY column \"%s\" (implicitly NOT NULL) %s to "
-			 "existing table \"%s\" fails if the table has rows", col, what,
+			 "%s fails if the table has rows", col, what,
 			 table);
 	else
 		snprintf(msg, sizeof(msg),
-			 "adding NOT NULL column \"%s\" %s to existing table \"%s\" "
+			 "adding NOT NULL column \"%s\" %s to %s "
 			 "fails if the table has rows", col, what, table);
 	report_at(ctx, st, notnull ? notnull : pk, sqlite, msg);
 }
@@ -157,17 +196,24 @@ static void check(struct mg_lint_ctx *ctx, const struct mg_lint_stmt *st)
 	const char *ot = mg_node_str(st->node, "objtype");
 	const struct mg_cat_table *t;
 	const cJSON *it;
-	char table[160];
+	char name[140], table[200];
 	bool sqlite = mg_lint_dialect(ctx) == MG_LINT_SQLITE;
 
 	if (ot && strcmp(ot, "OBJECT_TABLE"))
 		return; /* foreign tables have no rows to check */
 	t = mg_lint_table(ctx, rel);
-	if (mg_lint_table_origin(ctx, t) == MG_ORIGIN_NEW)
-		return;
+	if (mg_lint_table_origin(ctx, t) == MG_ORIGIN_NEW &&
+	    !filled_earlier(ctx, st, mg_node_str(rel, "schemaname"),
+			    mg_node_str(rel, "relname")))
+		return; /* created here and still empty */
 	if (t && t->kind == MG_REL_FOREIGN)
 		return;
-	mg_lint_rv_name(rel, table, sizeof(table));
+	mg_lint_rv_name(rel, name, sizeof(name));
+	if (mg_lint_table_origin(ctx, t) == MG_ORIGIN_NEW)
+		snprintf(table, sizeof(table),
+			 "table \"%s\" (filled earlier in this migration)", name);
+	else
+		snprintf(table, sizeof(table), "existing table \"%s\"", name);
 	cJSON_ArrayForEach(it, mg_node_get(st->node, "cmds")) {
 		const cJSON *cmd = mg_node_get(it, "AlterTableCmd");
 		const char *sub = mg_node_str(cmd, "subtype");
@@ -195,13 +241,13 @@ static void report_tokens(struct mg_lint_ctx *ctx, const struct mg_token *at,
 		o.help = sqlite_help;
 	if (sqlite)
 		mg_lint_report_opt(ctx, &o, at->off, len,
-			       "adding NOT NULL column \"%s\" %s to existing table \"%s\" "
+			       "adding NOT NULL column \"%s\" %s to %s "
 			       "fails (\"Cannot add a NOT NULL column with default value "
 			       "NULL\") as soon as the table has a row", col,
 			       null_default ? "with DEFAULT NULL (no default)" : "without a default", table);
 	else
 		mg_lint_report_opt(ctx, &o, at->off, len,
-			       "adding NOT NULL column \"%s\" %s to existing table \"%s\" "
+			       "adding NOT NULL column \"%s\" %s to %s "
 			       "fails if the table has rows", col,
 			       null_default ? "with DEFAULT NULL (no default)" :
 			       "without a default", table);
@@ -286,7 +332,7 @@ static void check_tokens(struct mg_lint_ctx *ctx, const struct mg_lint_stmt *st)
 	size_t n, i, start;
 	const struct mg_token *t = mg_lint_tokens(ctx, st, &n);
 	const char *text = mg_lint_text(ctx);
-	char schema[64] = "", name[64], table[140];
+	char schema[64] = "", name[64], table[200];
 	const struct mg_cat_table *tab;
 	bool sqlite = mg_lint_dialect(ctx) == MG_LINT_SQLITE;
 	int depth = 0;
@@ -306,9 +352,16 @@ static void check_tokens(struct mg_lint_ctx *ctx, const struct mg_lint_stmt *st)
 	}
 	mg_lint_tok_ident(ctx, &t[i], name, sizeof(name));
 	tab = mg_lint_table_named(ctx, schema, name);
+	if (mg_lint_table_origin(ctx, tab) == MG_ORIGIN_NEW &&
+	    !filled_earlier(ctx, st, schema, name))
+		return; /* created here and still empty */
 	if (mg_lint_table_origin(ctx, tab) == MG_ORIGIN_NEW)
-		return;
-	snprintf(table, sizeof(table), "%s%s%s", schema, schema[0] ? "." : "", name);
+		snprintf(table, sizeof(table),
+			 "table \"%s%s%s\" (filled earlier in this migration)", schema,
+			 schema[0] ? "." : "", name);
+	else
+		snprintf(table, sizeof(table), "existing table \"%s%s%s\"", schema,
+			 schema[0] ? "." : "", name);
 	/* subcommands: split at depth-0 commas */
 	for (start = ++i; i <= n; i++) {
 		bool stop = i == n || tok_char(text, &t[i], ';');
