@@ -13,6 +13,10 @@
  * catalog already knows to be NOT NULL (then SET NOT NULL is a no-op).
  * A column added earlier in the same script to an existing table is still
  * reported: the table is not empty.
+ *
+ * PostgreSQL 18's ALTER TABLE ... ADD [CONSTRAINT n] NOT NULL col, which the
+ * 15 grammar cannot parse, is checked from its tokens: reported the same
+ * way unless it is NOT VALID (18's online form, validated later).
  */
 #include <stdio.h>
 #include <string.h>
