@@ -32,6 +32,78 @@ static int syntax_error(const struct mg_source *src, size_t off, const char *msg
 	return MG_EINPUT;
 }
 
+/* The word at s[i] (letters only), upper-cased into w. */
+static size_t word_at(const char *s, size_t i, size_t end, char *w, size_t n)
+{
+	size_t k = 0;
+
+	while (i < end && (s[i] == ' ' || s[i] == '\t' || s[i] == '\r' ||
+			   s[i] == '\n'))
+		i++;
+	while (i < end && isalpha((unsigned char)s[i]) && k + 1 < n)
+		w[k++] = (char)toupper((unsigned char)s[i++]);
+	w[k] = '\0';
+	return i;
+}
+
+/*
+ * Statement i ends or starts a transaction (BEGIN, START TRANSACTION,
+ * COMMIT, END, ROLLBACK without TO, ABORT, PREPARE TRANSACTION):
+ * inside migrate's own transaction it would commit part of the migration
+ * and break the all-or-nothing guarantee. Savepoints are fine.
+ */
+static bool ends_transaction(const char *s, size_t off, size_t end)
+{
+	char w1[16], w2[16];
+	size_t i = word_at(s, off, end, w1, sizeof(w1));
+
+	word_at(s, i, end, w2, sizeof(w2));
+	if (!strcmp(w1, "BEGIN") || !strcmp(w1, "COMMIT") || !strcmp(w1, "END") ||
+	    !strcmp(w1, "ABORT"))
+		return true;
+	if (!strcmp(w1, "START") && !strcmp(w2, "TRANSACTION"))
+		return true;
+	if (!strcmp(w1, "PREPARE") && !strcmp(w2, "TRANSACTION"))
+		return true;
+	if (!strcmp(w1, "ROLLBACK")) {
+		/* ROLLBACK [WORK|TRANSACTION] TO [SAVEPOINT] x is fine */
+		if (!strcmp(w2, "WORK") || !strcmp(w2, "TRANSACTION")) {
+			char w3[16];
+			size_t j = word_at(s, i, end, w2, sizeof(w2));
+			word_at(s, j, end, w3, sizeof(w3));
+			return strcmp(w3, "TO") != 0;
+		}
+		return strcmp(w2, "TO") != 0;
+	}
+	return false;
+}
+
+static int check_tx_control(const struct mg_stmts *out, const struct mg_script *sc,
+			    struct mg_err *err)
+{
+	const char *t = sc->src->text;
+
+	if (sc->no_tx)
+		return 0;
+	for (size_t i = 0; i < out->n; i++) {
+		unsigned line, col;
+		char w[16];
+		if (!ends_transaction(t, out->offs[i], out->ends[i]))
+			continue;
+		word_at(t, out->offs[i], out->ends[i], w, sizeof(w));
+		mg_source_pos(sc->src, out->offs[i], &line, &col);
+		mg_err_set(err, MG_EINPUT, "transaction-control",
+			   "transaction control ('%s') in a migration that runs in a "
+			   "transaction would break its all-or-nothing guarantee", w);
+		mg_err_at(err, sc->src->path, line, col);
+		mg_err_hint(err, "remove it (migrate already runs each migration in "
+				 "a transaction with its ledger row), or make the "
+				 "migration no-transaction (-- migrate:no-transaction)");
+		return MG_EINPUT;
+	}
+	return 0;
+}
+
 int mg_stmts_prepare(struct mg_stmts *out, const struct mg_script *sc,
 		     enum mg_dialect d, struct mg_sqlite_splitter *sp,
 		     struct mg_err *err)
@@ -55,14 +127,14 @@ int mg_stmts_prepare(struct mg_stmts *out, const struct mg_script *sc,
 						    p->stmts[i].error, err);
 		for (size_t i = 0; i < p->n; i++)
 			push(out, p->stmts[i].off, p->stmts[i].end, &cap);
-		return 0;
+		return check_tx_control(out, sc, err);
 	} else {
 		struct mg_sqlite_split sp_out = { 0 };
 		int rc = mg_sqlite_split(sp, src, sc->off, sc->end, &sp_out, err);
 		for (size_t i = 0; !rc && i < sp_out.n; i++)
 			push(out, sp_out.offs[i], sp_out.ends[i], &cap);
 		mg_sqlite_split_release(&sp_out);
-		return rc;
+		return rc ? rc : check_tx_control(out, sc, err);
 	}
 }
 

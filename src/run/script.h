@@ -30,8 +30,10 @@ struct mg_stmts {
 };
 
 /* Parse sc for dialect d (sp: the SQLite splitter to use, may be NULL).
- * MG_EINPUT with id "sql-syntax-error" and file:line:col on a syntax
- * error. out is always initialised; release it either way. */
+ * MG_EINPUT with file:line:col: id "sql-syntax-error" on a syntax error,
+ * "transaction-control" for BEGIN/COMMIT/ROLLBACK/END/ABORT in a script
+ * that runs in a transaction. out is always initialised; release it
+ * either way. */
 int mg_stmts_prepare(struct mg_stmts *out, const struct mg_script *sc,
 		     enum mg_dialect d, struct mg_sqlite_splitter *sp,
 		     struct mg_err *err);

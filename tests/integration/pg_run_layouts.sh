@@ -101,6 +101,12 @@ printf -- "-- migrate:up\nSELECT 'unterminated;\n" >"$m/0003_syntax.sql"
 expect_exit 2 M up --dir "$m" --database-url "$url"
 expect_contains "$ERR" "0003_syntax.sql:2:8:"
 expect_eq "$before" "$(pg_schema "$url")" "schema after an unterminated string"
+printf -- '-- migrate:up\nCREATE TABLE ok3 (x int);\nEND;\n' >"$m/0003_syntax.sql"
+expect_exit 2 M up --dir "$m" --database-url "$url"
+expect_contains "$ERR" "0003_syntax.sql:3:1: transaction control ('END') in a migration that runs in a transaction"
+printf -- '-- migrate:up\n-- migrate:no-transaction\nBEGIN;\nCREATE TABLE ok3 (x int);\nCOMMIT;\n' >"$m/0003_syntax.sql"
+expect_exit 0 M up --dry-run --dir "$m" --database-url "$url"
+expect_eq "$before" "$(pg_schema "$url")" "schema after refused transaction control"
 rm "$m/0003_syntax.sql"
 
 # ---- the ledger in its own schema, and --single-transaction

@@ -99,6 +99,16 @@ expect_contains "$ERR" "incomplete input"
 expect_eq "" "$(sq_schema "$vdb")" "schema after an incomplete statement"
 rm "$v/0003_c.sql"
 
+# transaction control inside a transactional migration (COMMIT would
+# commit half of it): refused before anything runs; savepoints are fine
+printf -- '-- migrate:up\nCREATE TABLE c (x INTEGER);\ncommit;\nCREATE TABLE d (x INTEGER);\n' >"$v/0003_c.sql"
+expect_exit 2 M up --dir "$v" --database-url "sqlite:$vdb"
+expect_contains "$ERR" "$v/0003_c.sql:3:1: transaction control ('COMMIT') in a migration that runs in a transaction would break its all-or-nothing guarantee [transaction-control]"
+expect_eq "" "$(sq_schema "$vdb")" "schema after transaction control"
+printf -- '-- migrate:up\nSAVEPOINT s;\nCREATE TABLE c (x INTEGER);\nROLLBACK TO s;\nRELEASE s;\n' >"$v/0003_c.sql"
+expect_exit 0 M up --dry-run --dir "$v" --database-url "sqlite:$vdb"
+rm "$v/0003_c.sql"
+
 # a bad file name
 printf 'SELECT 1;\n' >"$v/create_things.sql"
 expect_exit 2 M up --dir "$v" --database-url "sqlite:$vdb"
