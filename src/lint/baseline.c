@@ -2,6 +2,7 @@
 #include "baseline.h"
 
 #include <ctype.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,7 +10,6 @@
 
 #include "../core/buf.h"
 #include "../core/fs.h"
-#include "../core/sha256.h"
 #include "../core/xalloc.h"
 #include "../sql/directive.h"
 
@@ -37,20 +37,30 @@ void mg_baseline_norm_path(const char *path, char *out, size_t size)
 	out[o] = '\0';
 }
 
-void mg_baseline_fingerprint(const char *rule, const char *text, size_t off,
-			     size_t end, char out[17])
+/* FNV-1a, 64 bits: fast, and plenty for telling statements apart in a
+ * baseline (not a security boundary). */
+#define FNV_OFFSET 0xcbf29ce484222325ULL
+#define FNV_PRIME 0x100000001b3ULL
+
+static uint64_t fnv(uint64_t h, const char *p, size_t n)
 {
-	struct mg_sha256 h;
-	uint8_t dig[32];
+	for (size_t i = 0; i < n; i++) {
+		h ^= (unsigned char)p[i];
+		h *= FNV_PRIME;
+	}
+	return h;
+}
+
+void mg_baseline_text_digest(const char *text, size_t off, size_t end,
+			     unsigned char out[32])
+{
+	uint64_t h = FNV_OFFSET, h2 = FNV_OFFSET ^ 0x5bd1e995ULL;
 	bool space = false, any = false;
 	size_t i = off;
-	static const char hex[] = "0123456789abcdef";
 
-	mg_sha256_init(&h);
-	mg_sha256_update(&h, rule, strlen(rule));
-	mg_sha256_update(&h, "\n", 1);
 	while (text && i < end) {
 		char c = text[i];
+		size_t j;
 		if (isspace((unsigned char)c)) {
 			space = true;
 			i++;
@@ -62,24 +72,62 @@ void mg_baseline_fingerprint(const char *rule, const char *text, size_t off,
 			space = true;
 			continue;
 		}
-		if (space && any)
-			mg_sha256_update(&h, " ", 1);
+		if (space && any) {
+			h = fnv(h, " ", 1);
+			h2 = fnv(h2, " ", 1);
+		}
 		space = false;
 		any = true;
-		{
-			size_t j = mg_sql_skip_element(text, i, end);
+		if (c == '\'' || c == '"' || c == '$') {
+			j = mg_sql_skip_element(text, i, end);
 			if (j > end)
 				j = end;
-			mg_sha256_update(&h, text + i, j - i);
-			i = j;
+		} else {
+			/* a run of ordinary characters at once */
+			j = i + 1;
+			while (j < end && !isspace((unsigned char)text[j]) &&
+			       text[j] != '\'' && text[j] != '"' && text[j] != '$' &&
+			       !(text[j] == '-' && j + 1 < end && text[j + 1] == '-') &&
+			       !(text[j] == '/' && j + 1 < end && text[j + 1] == '*'))
+				j++;
 		}
+		h = fnv(h, text + i, j - i);
+		h2 = fnv(h2, text + i, j - i);
+		i = j;
 	}
-	mg_sha256_final(&h, dig);
+	memset(out, 0, 32);
 	for (int k = 0; k < 8; k++) {
-		out[2 * k] = hex[dig[k] >> 4];
-		out[2 * k + 1] = hex[dig[k] & 15];
+		out[k] = (unsigned char)(h >> (8 * k));
+		out[8 + k] = (unsigned char)(h2 >> (8 * k));
 	}
+}
+
+void mg_baseline_fingerprint_digest(const char *rule, const unsigned char digest[32],
+				    char out[17])
+{
+	static const char hex[] = "0123456789abcdef";
+	uint64_t h = fnv(FNV_OFFSET, rule, strlen(rule));
+
+	h = fnv(h, "\n", 1);
+	h = fnv(h, (const char *)digest, 16);
+	/* final avalanche (splitmix64) so similar inputs differ everywhere */
+	h ^= h >> 30;
+	h *= 0xbf58476d1ce4e5b9ULL;
+	h ^= h >> 27;
+	h *= 0x94d049bb133111ebULL;
+	h ^= h >> 31;
+	for (int k = 0; k < 16; k++)
+		out[k] = hex[(h >> (60 - 4 * k)) & 15];
 	out[16] = '\0';
+}
+
+void mg_baseline_fingerprint(const char *rule, const char *text, size_t off,
+			     size_t end, char out[17])
+{
+	unsigned char d[32];
+
+	mg_baseline_text_digest(text, off, end, d);
+	mg_baseline_fingerprint_digest(rule, d, out);
 }
 
 static void add_entry(struct mg_baseline *b, const char *rule, const char *file,

@@ -133,6 +133,18 @@ static void map_release(struct map *m)
 
 /* ---- the catalog -------------------------------------------------------- */
 
+/* The undo journal of a savepoint: the state of every key touched since,
+ * saved before its first change (a deep copy, or "absent" for a key about
+ * to be created). Every change to a map goes through jsave first. */
+enum { M_TABLES, M_INDEXES, M_TYPES, M_FUNCS, M_SCHEMAS, M_N };
+
+struct jentry {
+	int m;         /* which map */
+	char *key;     /* owned */
+	void *old;     /* owned copy of the value, or NULL */
+	bool had;      /* the key existed */
+};
+
 struct mg_catalog {
 	unsigned gen;
 	struct map tables;   /* key(schema,name) -> struct mg_cat_table * */
@@ -140,6 +152,11 @@ struct mg_catalog {
 	struct map types;    /* key(schema,name) -> struct mg_cat_type * */
 	struct map funcs;    /* key(schema,name) -> struct mg_cat_func * */
 	struct map schemas;  /* name -> (unsigned gen + 1) as a pointer */
+	bool journal;        /* a savepoint is active */
+	unsigned jgen;       /* gen at the savepoint */
+	struct jentry *j;
+	size_t nj, capj;
+	struct map seen[M_N];/* keys saved in j, per map */
 };
 
 #define NAMELEN 64
@@ -149,9 +166,26 @@ static const char *sch(const char *s)
 	return s && s[0] ? s : "public";
 }
 
+/* "schema\x1fname", truncated to size (hot: no snprintf). */
 static void make_key(char *out, size_t size, const char *schema, const char *name)
 {
-	snprintf(out, size, "%s\x1f%s", sch(schema), name ? name : "");
+	const char *a = sch(schema), *b = name ? name : "";
+	size_t la = strlen(a), lb = strlen(b);
+
+	if (!size)
+		return;
+	if (la > size - 1)
+		la = size - 1;
+	memcpy(out, a, la);
+	if (la + 1 < size) {
+		out[la] = '\x1f';
+		if (lb > size - la - 2)
+			lb = size - la - 2;
+		memcpy(out + la + 1, b, lb);
+		out[la + 1 + lb] = '\0';
+	} else {
+		out[la] = '\0';
+	}
 }
 
 static char *xdup(const char *s)
@@ -260,6 +294,7 @@ void mg_catalog_free(struct mg_catalog *cat)
 {
 	if (!cat)
 		return;
+	mg_catalog_rollback(cat); /* frees the journal's copies */
 	for (size_t i = 0; i < cat->tables.cap; i++)
 		if (cat->tables.v[i].key)
 			free_table(cat->tables.v[i].val);
@@ -310,6 +345,40 @@ static struct mg_cat_table *clone_table(const struct mg_cat_table *t)
 	return c;
 }
 
+static struct mg_cat_index *clone_index(const struct mg_cat_index *x)
+{
+	struct mg_cat_index *y = mg_xcalloc(1, sizeof(*y));
+
+	*y = *x;
+	y->schema = xdup(x->schema);
+	y->name = xdup(x->name);
+	y->table = xdup(x->table);
+	y->columns = dup_strv(x->columns, x->ncolumns);
+	return y;
+}
+
+static struct mg_cat_type *clone_type(const struct mg_cat_type *x)
+{
+	struct mg_cat_type *y = mg_xcalloc(1, sizeof(*y));
+
+	*y = *x;
+	y->schema = xdup(x->schema);
+	y->name = xdup(x->name);
+	y->values = dup_strv(x->values, x->nvalues);
+	y->capvalues = x->nvalues;
+	return y;
+}
+
+static struct mg_cat_func *clone_func(const struct mg_cat_func *x)
+{
+	struct mg_cat_func *y = mg_xcalloc(1, sizeof(*y));
+
+	*y = *x;
+	y->schema = xdup(x->schema);
+	y->name = xdup(x->name);
+	return y;
+}
+
 struct mg_catalog *mg_catalog_clone(const struct mg_catalog *cat)
 {
 	struct mg_catalog *c = mg_xcalloc(1, sizeof(*c));
@@ -322,40 +391,18 @@ struct mg_catalog *mg_catalog_clone(const struct mg_catalog *cat)
 	}
 	for (size_t i = 0; i < cat->indexes.cap; i++) {
 		const struct map_slot *s = &cat->indexes.v[i];
-		if (s->key) {
-			const struct mg_cat_index *x = s->val;
-			struct mg_cat_index *y = mg_xcalloc(1, sizeof(*y));
-			*y = *x;
-			y->schema = xdup(x->schema);
-			y->name = xdup(x->name);
-			y->table = xdup(x->table);
-			y->columns = dup_strv(x->columns, x->ncolumns);
-			map_put(&c->indexes, s->key, y);
-		}
+		if (s->key)
+			map_put(&c->indexes, s->key, clone_index(s->val));
 	}
 	for (size_t i = 0; i < cat->types.cap; i++) {
 		const struct map_slot *s = &cat->types.v[i];
-		if (s->key) {
-			const struct mg_cat_type *x = s->val;
-			struct mg_cat_type *y = mg_xcalloc(1, sizeof(*y));
-			*y = *x;
-			y->schema = xdup(x->schema);
-			y->name = xdup(x->name);
-			y->values = dup_strv(x->values, x->nvalues);
-			y->capvalues = x->nvalues;
-			map_put(&c->types, s->key, y);
-		}
+		if (s->key)
+			map_put(&c->types, s->key, clone_type(s->val));
 	}
 	for (size_t i = 0; i < cat->funcs.cap; i++) {
 		const struct map_slot *s = &cat->funcs.v[i];
-		if (s->key) {
-			const struct mg_cat_func *x = s->val;
-			struct mg_cat_func *y = mg_xcalloc(1, sizeof(*y));
-			*y = *x;
-			y->schema = xdup(x->schema);
-			y->name = xdup(x->name);
-			map_put(&c->funcs, s->key, y);
-		}
+		if (s->key)
+			map_put(&c->funcs, s->key, clone_func(s->val));
 	}
 	for (size_t i = 0; i < cat->schemas.cap; i++) {
 		const struct map_slot *s = &cat->schemas.v[i];
@@ -375,6 +422,113 @@ unsigned mg_catalog_gen(const struct mg_catalog *cat)
 	return cat->gen;
 }
 
+/* ---- savepoints: an undo journal ----------------------------------------- */
+
+static struct map *map_of(struct mg_catalog *cat, int m)
+{
+	switch (m) {
+	case M_TABLES: return &cat->tables;
+	case M_INDEXES: return &cat->indexes;
+	case M_TYPES: return &cat->types;
+	case M_FUNCS: return &cat->funcs;
+	default: return &cat->schemas;
+	}
+}
+
+static void *clone_obj(int m, const void *v)
+{
+	switch (m) {
+	case M_TABLES: return clone_table(v);
+	case M_INDEXES: return clone_index(v);
+	case M_TYPES: return clone_type(v);
+	case M_FUNCS: return clone_func(v);
+	default: return (void *)v; /* schemas hold a number */
+	}
+}
+
+static void free_obj(int m, void *v)
+{
+	switch (m) {
+	case M_TABLES: free_table(v); break;
+	case M_INDEXES: free_index(v); break;
+	case M_TYPES: free_type(v); break;
+	case M_FUNCS: free_func(v); break;
+	default: break;
+	}
+}
+
+/* Record key's current state before its first change under a savepoint. */
+static void jsave(struct mg_catalog *cat, int m, const char *key)
+{
+	struct jentry *e;
+	void *cur;
+
+	if (!cat->journal || map_get(&cat->seen[m], key))
+		return;
+	map_put(&cat->seen[m], key, (void *)1);
+	cur = map_get(map_of(cat, m), key);
+	MG_GROW(cat->j, cat->capj, cat->nj + 1);
+	e = &cat->j[cat->nj++];
+	e->m = m;
+	e->key = mg_xstrdup(key);
+	e->had = cur != NULL;
+	e->old = cur ? clone_obj(m, cur) : NULL;
+}
+
+static void jsave_name(struct mg_catalog *cat, int m, const char *schema,
+		       const char *name)
+{
+	char key[2 * NAMELEN + 8];
+
+	if (!cat->journal)
+		return;
+	make_key(key, sizeof(key), schema, name);
+	jsave(cat, m, key);
+}
+
+/* Before a change that touches everything (schema rename or drop). */
+static void jsave_all(struct mg_catalog *cat)
+{
+	if (!cat->journal)
+		return;
+	for (int m = 0; m < M_N; m++) {
+		struct map *mp = map_of(cat, m);
+		for (size_t i = 0; i < mp->cap; i++)
+			if (mp->v[i].key)
+				jsave(cat, m, mp->v[i].key);
+	}
+}
+
+void mg_catalog_savepoint(struct mg_catalog *cat)
+{
+	if (cat->journal)
+		mg_catalog_rollback(cat);
+	cat->journal = true;
+	cat->jgen = cat->gen;
+}
+
+void mg_catalog_rollback(struct mg_catalog *cat)
+{
+	if (!cat || !cat->journal)
+		return;
+	cat->journal = false;
+	/* saved keys get their old state back */
+	for (size_t i = 0; i < cat->nj; i++) {
+		struct jentry *e = &cat->j[i];
+		struct map *mp = map_of(cat, e->m);
+		free_obj(e->m, map_del(mp, e->key));
+		if (e->had)
+			map_put(mp, e->key, e->old);
+		free(e->key);
+	}
+	free(cat->j);
+	cat->j = NULL;
+	cat->nj = cat->capj = 0;
+	for (int m = 0; m < M_N; m++)
+		map_release(&cat->seen[m]);
+	cat->gen = cat->jgen;
+}
+
 /* ---- queries ------------------------------------------------------------ */
 
 const struct mg_cat_table *mg_cat_table(const struct mg_catalog *cat,
@@ -388,10 +542,15 @@ const struct mg_cat_table *mg_cat_table(const struct mg_catalog *cat,
 	return map_get(&cat->tables, key);
 }
 
+/* A table about to be changed (saved first under a savepoint). */
 static struct mg_cat_table *table_mut(struct mg_catalog *cat, const char *schema,
 				      const char *name)
 {
-	return (struct mg_cat_table *)mg_cat_table(cat, schema, name);
+	struct mg_cat_table *t = (struct mg_cat_table *)mg_cat_table(cat, schema, name);
+
+	if (t)
+		jsave_name(cat, M_TABLES, t->schema, t->name);
+	return t;
 }
 
 const struct mg_cat_table *mg_cat_table_rv(const struct mg_catalog *cat,
@@ -638,6 +797,7 @@ static struct mg_cat_table *table_new(struct mg_catalog *cat, const char *schema
 	t->kind = kind;
 	t->gen = gen;
 	make_key(key, sizeof(key), schema, name);
+	jsave(cat, M_TABLES, key);
 	old = map_put(&cat->tables, key, t);
 	free_table(old);
 	return t;
@@ -710,6 +870,7 @@ static void index_put(struct mg_catalog *cat, struct mg_cat_index *x)
 	char key[2 * NAMELEN + 8];
 
 	make_key(key, sizeof(key), x->schema, x->name);
+	jsave(cat, M_INDEXES, key);
 	free_index(map_put(&cat->indexes, key, x));
 }
 
@@ -735,6 +896,7 @@ static void index_drop(struct mg_catalog *cat, const char *schema, const char *n
 	char key[2 * NAMELEN + 8];
 
 	make_key(key, sizeof(key), schema, name);
+	jsave(cat, M_INDEXES, key);
 	free_index(map_del(&cat->indexes, key));
 }
 
@@ -1253,6 +1415,7 @@ static void rename_relation(struct mg_catalog *cat, const char *schema,
 			char *on = xdup(oldname);
 			struct mg_cat_index *copy;
 			make_key(key, sizeof(key), schema, oldname);
+			jsave(cat, M_INDEXES, key);
 			copy = map_del(&cat->indexes, key);
 			free(copy->name);
 			ident(nn, newname);
@@ -1276,6 +1439,7 @@ static void rename_relation(struct mg_catalog *cat, const char *schema,
 	map_del(&cat->tables, key);
 	/* indexes follow their table */
 	while ((x = (struct mg_cat_index *)mg_cat_table_index_next(cat, t, &pos))) {
+		jsave_name(cat, M_INDEXES, x->schema, x->name);
 		free(x->table);
 		x->table = xdup(nn);
 		if (newschema && strcmp(x->schema, sch(newschema))) {
@@ -1296,6 +1460,7 @@ static void rename_relation(struct mg_catalog *cat, const char *schema,
 			if (c->type == MG_CON_FOREIGN && c->ref_table &&
 			    !strcmp(c->ref_table, t->name) &&
 			    !strcmp(sch(c->ref_schema), t->schema)) {
+				jsave_name(cat, M_TABLES, o->schema, o->name);
 				free(c->ref_table);
 				c->ref_table = xdup(nn);
 				if (newschema) {
@@ -1312,6 +1477,7 @@ static void rename_relation(struct mg_catalog *cat, const char *schema,
 		t->schema = xdup(sch(newschema));
 	}
 	make_key(key, sizeof(key), t->schema, t->name);
+	jsave(cat, M_TABLES, key);
 	free_table(map_put(&cat->tables, key, t));
 }
 
@@ -1345,6 +1511,7 @@ static void rename_column(struct mg_catalog *cat, struct mg_cat_table *t,
 	while ((x = (struct mg_cat_index *)mg_cat_table_index_next(cat, t, &pos)))
 		for (size_t j = 0; j < x->ncolumns; j++)
 			if (!strcmp(x->columns[j], from)) {
+				jsave_name(cat, M_INDEXES, x->schema, x->name);
 				free(x->columns[j]);
 				x->columns[j] = xdup(nn);
 			}
@@ -1358,9 +1525,10 @@ static void rename_type(struct mg_catalog *cat, const char *schema,
 	char nn[NAMELEN];
 
 	make_key(key, sizeof(key), schema, name);
-	ty = map_del(&cat->types, key);
-	if (!ty)
+	if (!map_get(&cat->types, key))
 		return;
+	jsave(cat, M_TYPES, key);
+	ty = map_del(&cat->types, key);
 	ident(nn, newname ? newname : ty->name);
 	/* columns of that type follow the rename */
 	for (size_t i = 0; i < cat->tables.cap; i++) {
@@ -1369,6 +1537,7 @@ static void rename_type(struct mg_catalog *cat, const char *schema,
 			struct mg_type *tp = &o->cols[k].type;
 			if (!strcmp(tp->name, ty->name) &&
 			    !strcmp(sch(tp->schema), ty->schema)) {
+				jsave_name(cat, M_TABLES, o->schema, o->name);
 				snprintf(tp->name, sizeof(tp->name), "%s", nn);
 				if (newschema || tp->schema[0])
 					snprintf(tp->schema, sizeof(tp->schema), "%s",
@@ -1383,6 +1552,7 @@ static void rename_type(struct mg_catalog *cat, const char *schema,
 		ty->schema = xdup(sch(newschema));
 	}
 	make_key(key, sizeof(key), ty->schema, ty->name);
+	jsave(cat, M_TYPES, key);
 	free_type(map_put(&cat->types, key, ty));
 }
 
@@ -1390,6 +1560,8 @@ static void rename_schema(struct mg_catalog *cat, const char *from, const char *
 {
 	struct map *maps[] = { &cat->tables, &cat->indexes, &cat->types, &cat->funcs };
 
+	jsave_all(cat);
+	jsave(cat, M_SCHEMAS, to);
 	map_del(&cat->schemas, from);
 	map_put(&cat->schemas, to, (void *)(uintptr_t)(cat->gen + 1));
 	for (size_t m = 0; m < 4; m++) {
@@ -1422,6 +1594,7 @@ static void rename_schema(struct mg_catalog *cat, const char *from, const char *
 				*schemap = xdup(to);
 			}
 			make_key(key, sizeof(key), *schemap, *namep);
+			jsave(cat, (int)m, key); /* a new key: restored as absent */
 			map_put(maps[m], key, old.v[i].val);
 			free(old.v[i].key);
 		}
@@ -1505,6 +1678,7 @@ static void drop_schema(struct mg_catalog *cat, const char *name)
 {
 	struct map *maps[] = { &cat->tables, &cat->indexes, &cat->types, &cat->funcs };
 
+	jsave_all(cat);
 	map_del(&cat->schemas, name);
 	for (size_t m = 0; m < 4; m++) {
 		struct map old = *maps[m];
@@ -1568,6 +1742,7 @@ static void apply_drop(struct mg_catalog *cat, const cJSON *n)
 			const cJSON *tn = mg_node_get(it, "TypeName");
 			if (qual_name(mg_node_get(tn, "names"), &schema, &name)) {
 				make_key(key, sizeof(key), schema, name);
+				jsave(cat, M_TYPES, key);
 				free_type(map_del(&cat->types, key));
 			}
 		} else if (!strcmp(rt, "OBJECT_FUNCTION") ||
@@ -1576,14 +1751,17 @@ static void apply_drop(struct mg_catalog *cat, const cJSON *n)
 			const cJSON *ow = mg_node_get(it, "ObjectWithArgs");
 			if (qual_name(mg_node_get(ow, "objname"), &schema, &name)) {
 				make_key(key, sizeof(key), schema, name);
+				jsave(cat, M_FUNCS, key);
 				free_func(map_del(&cat->funcs, key));
 			}
 		} else if (!strcmp(rt, "OBJECT_SCHEMA")) {
 			const char *s = sval(it);
 			if (s)
 				drop_schema(cat, s);
-			if (s && !strcmp(s, "public"))
+			if (s && !strcmp(s, "public")) {
+				jsave(cat, M_SCHEMAS, "public");
 				map_put(&cat->schemas, "public", (void *)(uintptr_t)1);
+			}
 		}
 	}
 }
@@ -1635,6 +1813,7 @@ static struct mg_cat_type *type_new(struct mg_catalog *cat, const char *schema,
 	t->kind = kind;
 	t->gen = gen;
 	make_key(key, sizeof(key), schema, nm);
+	jsave(cat, M_TYPES, key);
 	free_type(map_put(&cat->types, key, t));
 	return t;
 }
@@ -1671,6 +1850,7 @@ static void apply_alter_enum(struct mg_catalog *cat, const cJSON *n)
 	t = (struct mg_cat_type *)mg_cat_type(cat, schema, name);
 	if (!t || t->kind != MG_TYPE_ENUM)
 		return;
+	jsave_name(cat, M_TYPES, t->schema, t->name);
 	if (old) { /* RENAME VALUE */
 		at = mg_cat_enum_pos(t, old);
 		if (at >= 0) {
@@ -1720,6 +1900,7 @@ static void apply_function(struct mg_catalog *cat, const cJSON *n, unsigned gen)
 			 !strcmp(v, "stable") ? MG_VOL_STABLE : MG_VOL_VOLATILE;
 	}
 	make_key(key, sizeof(key), schema, nm);
+	jsave(cat, M_FUNCS, key);
 	free_func(map_put(&cat->funcs, key, f));
 }
 
@@ -1730,8 +1911,10 @@ static void apply_schema(struct mg_catalog *cat, const cJSON *n, unsigned gen)
 
 	if (!s)
 		return;
-	if (!map_get(&cat->schemas, s))
+	if (!map_get(&cat->schemas, s)) {
+		jsave(cat, M_SCHEMAS, s);
 		map_put(&cat->schemas, s, (void *)(uintptr_t)(gen + 1));
+	}
 	/* CREATE SCHEMA s CREATE TABLE t ...: elements live in s */
 	cJSON_ArrayForEach(it, mg_node_get(n, "schemaElts")) {
 		const char *kind;
@@ -1837,4 +2020,104 @@ void mg_catalog_apply(struct mg_catalog *cat, const char *kind, const cJSON *n)
 	default:
 		break;
 	}
+}
+
+/* ---- dump ----------------------------------------------------------------- */
+
+static int cmp_line(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void add_line(char ***v, size_t *n, size_t *cap, char *line)
+{
+	MG_GROW(*v, *cap, *n + 1);
+	(*v)[(*n)++] = line;
+}
+
+char *mg_catalog_dump(const struct mg_catalog *cat)
+{
+	char **v = NULL;
+	size_t n = 0, cap = 0, len = 0;
+	char *out, *p;
+
+	for (size_t i = 0; i < cat->tables.cap; i++) {
+		const struct mg_cat_table *t = cat->tables.v[i].val;
+		char tb[64];
+		if (!cat->tables.v[i].key)
+			continue;
+		add_line(&v, &n, &cap, mg_xasprintf("table %s.%s kind=%d gen=%u%s%s%s%s%s",
+			 t->schema, t->name, (int)t->kind, t->gen, t->stub ? " stub" : "",
+			 t->unlogged ? " unlogged" : "", t->partitioned ? " partitioned" : "",
+			 t->partition_of ? " of=" : "", t->partition_of ? t->partition_of : ""));
+		for (size_t k = 0; k < t->ncols; k++) {
+			const struct mg_cat_column *c = &t->cols[k];
+			add_line(&v, &n, &cap, mg_xasprintf(
+				 "table %s.%s col%03zu %s %s nn=%d def=%d vol=%d id=%d gen=%d g=%u",
+				 t->schema, t->name, k, c->name,
+				 mg_type_format(&c->type, tb, sizeof(tb)), c->not_null,
+				 c->has_default, c->default_volatile, c->identity,
+				 c->generated, c->gen));
+		}
+		for (size_t k = 0; k < t->ncons; k++) {
+			const struct mg_cat_constraint *c = &t->cons[k];
+			char cols[256] = "";
+			size_t o = 0;
+			for (size_t j = 0; j < c->ncolumns && o < sizeof(cols); j++)
+				o += (size_t)snprintf(cols + o, sizeof(cols) - o, "%s,", c->columns[j]);
+			add_line(&v, &n, &cap, mg_xasprintf(
+				 "table %s.%s con %s type=%d valid=%d cols=%s nn=%s ref=%s.%s idx=%s g=%u",
+				 t->schema, t->name, c->name, (int)c->type, c->valid, cols,
+				 c->notnull_column ? c->notnull_column : "",
+				 c->ref_schema ? c->ref_schema : "", c->ref_table ? c->ref_table : "",
+				 c->index ? c->index : "", c->gen));
+		}
+	}
+	for (size_t i = 0; i < cat->indexes.cap; i++) {
+		const struct mg_cat_index *x = cat->indexes.v[i].val;
+		char cols[256] = "";
+		size_t o = 0;
+		if (!cat->indexes.v[i].key)
+			continue;
+		for (size_t j = 0; j < x->ncolumns && o < sizeof(cols); j++)
+			o += (size_t)snprintf(cols + o, sizeof(cols) - o, "%s,", x->columns[j]);
+		add_line(&v, &n, &cap, mg_xasprintf("index %s.%s on=%s cols=%s u=%d p=%d part=%d g=%u",
+			 x->schema, x->name, x->table, cols, x->unique, x->primary,
+			 x->partial, x->gen));
+	}
+	for (size_t i = 0; i < cat->types.cap; i++) {
+		const struct mg_cat_type *t = cat->types.v[i].val;
+		char vals[512] = "";
+		size_t o = 0;
+		if (!cat->types.v[i].key)
+			continue;
+		for (size_t j = 0; j < t->nvalues && o < sizeof(vals); j++)
+			o += (size_t)snprintf(vals + o, sizeof(vals) - o, "%s,", t->values[j]);
+		add_line(&v, &n, &cap, mg_xasprintf("type %s.%s kind=%d values=%s g=%u",
+			 t->schema, t->name, (int)t->kind, vals, t->gen));
+	}
+	for (size_t i = 0; i < cat->funcs.cap; i++) {
+		const struct mg_cat_func *f = cat->funcs.v[i].val;
+		if (cat->funcs.v[i].key)
+			add_line(&v, &n, &cap, mg_xasprintf("func %s.%s vol=%d g=%u",
+				 f->schema, f->name, (int)f->vol, f->gen));
+	}
+	for (size_t i = 0; i < cat->schemas.cap; i++)
+		if (cat->schemas.v[i].key)
+			add_line(&v, &n, &cap, mg_xasprintf("schema %s", cat->schemas.v[i].key));
+	add_line(&v, &n, &cap, mg_xasprintf("gen %u", cat->gen));
+	qsort(v, n, sizeof(*v), cmp_line);
+	for (size_t i = 0; i < n; i++)
+		len += strlen(v[i]) + 1;
+	out = p = mg_xmalloc(len + 1);
+	for (size_t i = 0; i < n; i++) {
+		size_t l = strlen(v[i]);
+		memcpy(p, v[i], l);
+		p[l] = '\n';
+		p += l + 1;
+		free(v[i]);
+	}
+	*p = '\0';
+	free(v);
+	return out;
 }

@@ -126,6 +126,16 @@ void mg_catalog_free(struct mg_catalog *cat);
 /* Deep copy (used to lint a downgrade against a scratch state). */
 struct mg_catalog *mg_catalog_clone(const struct mg_catalog *cat);
 
+/* Savepoint: from now on every change is journalled, and rollback undoes
+ * all of them (and the generations begun since). How a downgrade is linted
+ * against the state after its upgrade without copying the catalog. One
+ * savepoint at a time: a second one rolls the first back. */
+void mg_catalog_savepoint(struct mg_catalog *cat);
+void mg_catalog_rollback(struct mg_catalog *cat);
+/* A canonical, sorted text dump of everything the catalog holds (owned),
+ * for tests and debugging. */
+char *mg_catalog_dump(const struct mg_catalog *cat);
+
 /* Start a new script: returns its generation (1, 2, ...). Objects the
  * following applies create carry it. */
 unsigned mg_catalog_begin_script(struct mg_catalog *cat);

@@ -38,6 +38,8 @@ struct stmt_info {
 	size_t nlocks;
 	bool ends_txn;              /* COMMIT / ROLLBACK / END */
 	bool explained;             /* a rule said it fails at run time */
+	unsigned char digest[32];   /* normalised text hash, for fingerprints */
+	bool digested;
 };
 
 struct mg_engine {
@@ -209,10 +211,23 @@ static unsigned utf8_chars(const char *s, size_t n)
 	return c;
 }
 
+static void make_diag(struct mg_diag *d, const struct mg_source *src,
+		      const char *path, size_t off, size_t len, size_t soff,
+		      size_t send, const char *rule, enum mg_severity sev,
+		      const char *msg, const char *help, bool want_fp);
+
 void mg_engine_make_diag(struct mg_diag *d, const struct mg_source *src,
 			 const char *path, size_t off, size_t len,
 			 size_t soff, size_t send, const char *rule,
 			 enum mg_severity sev, const char *msg, const char *help)
+{
+	make_diag(d, src, path, off, len, soff, send, rule, sev, msg, help, true);
+}
+
+static void make_diag(struct mg_diag *d, const struct mg_source *src,
+		      const char *path, size_t off, size_t len, size_t soff,
+		      size_t send, const char *rule, enum mg_severity sev,
+		      const char *msg, const char *help, bool want_fp)
 {
 	size_t ls, ll, end;
 	unsigned line, col;
@@ -254,7 +269,8 @@ void mg_engine_make_diag(struct mg_diag *d, const struct mg_source *src,
 		mg_source_pos(src, send, &el, &ec);
 		d->end_line = el;
 		d->end_column = ec;
-		mg_baseline_fingerprint(rule, src->text, soff, send, d->fingerprint);
+		if (want_fp)
+			mg_baseline_fingerprint(rule, src->text, soff, send, d->fingerprint);
 	} else {
 		unsigned el, ec;
 		size_t e2 = off + len > src->len ? src->len : off + len;
@@ -299,9 +315,17 @@ static void emit(struct mg_lint_ctx *ctx, size_t si, size_t off, size_t len,
 		soff = ctx->st[si].ls.stmt->off;
 		send = ctx->st[si].ls.stmt->end;
 	}
-	mg_engine_make_diag(&d, ctx->src, ctx->path, off, len, soff, send, rule,
-			    sev, msg, help);
+	make_diag(&d, ctx->src, ctx->path, off, len, soff, send, rule, sev, msg,
+		  help, si >= ctx->nst);
 	d.stmt_index = si;
+	if (si < ctx->nst) { /* hash each statement's text once */
+		struct stmt_info *x = &ctx->st[si];
+		if (!x->digested) {
+			mg_baseline_text_digest(ctx->src->text, soff, send, x->digest);
+			x->digested = true;
+		}
+		mg_baseline_fingerprint_digest(rule, x->digest, d.fingerprint);
+	}
 	if (lock && lock->mode >= MG_LOCK_SHARE_UPDATE_EXCLUSIVE && lock->relation[0])
 		lock_describe(&d, lock);
 	mg_diags_add(&ctx->found, &d);
@@ -518,55 +542,115 @@ char *mg_lint_tok_ident(const struct mg_lint_ctx *ctx, const struct mg_token *t,
 	return buf;
 }
 
+/* A light lexer for positions in parsed statements (much cheaper than the
+ * PostgreSQL scanner): the next token at or after i, skipping blanks and
+ * comments. Words are [A-Za-z0-9_$] and non-ASCII bytes; strings, quoted
+ * identifiers and dollar bodies are one token; anything else one byte.
+ * Returns false at end. */
+static bool lex(const char *s, size_t i, size_t end, size_t *ts, size_t *te)
+{
+	while (i < end) {
+		unsigned char c = (unsigned char)s[i];
+		if (isspace(c)) {
+			i++;
+		} else if ((c == '-' && i + 1 < end && s[i + 1] == '-') ||
+			   (c == '/' && i + 1 < end && s[i + 1] == '*')) {
+			i = mg_sql_skip_element(s, i, end);
+		} else {
+			break;
+		}
+	}
+	if (i >= end)
+		return false;
+	*ts = i;
+	if (isalnum((unsigned char)s[i]) || s[i] == '_' || (unsigned char)s[i] >= 0x80) {
+		bool e_string = (s[i] == 'E' || s[i] == 'e') && i + 1 < end && s[i + 1] == '\'';
+		if (!e_string) {
+			while (i < end && (isalnum((unsigned char)s[i]) || s[i] == '_' ||
+					   s[i] == '$' || (unsigned char)s[i] >= 0x80))
+				i++;
+			*te = i;
+			return true;
+		}
+		i++;
+	}
+	if (s[i] == '\'' || s[i] == '"' || s[i] == '$') {
+		size_t j = mg_sql_skip_element(s, i, end);
+		*te = j > end ? end : j;
+		return true;
+	}
+	*te = i + 1;
+	return true;
+}
+
+static bool word_eq(const char *s, size_t ts, size_t te, const char *w)
+{
+	size_t n = strlen(w);
+
+	if (te - ts != n)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (toupper((unsigned char)s[ts + i]) != toupper((unsigned char)w[i]))
+			return false;
+	return true;
+}
+
 bool mg_lint_cmd_span(struct mg_lint_ctx *ctx, const struct mg_lint_stmt *st,
 		      size_t i, size_t *off, size_t *end)
 {
-	size_t n, k, depth = 0, cmd = 0, start = SIZE_MAX;
-	const struct mg_token *t = mg_lint_tokens(ctx, st, &n);
+	const char *s = ctx->src->text;
 	const cJSON *rel = mg_node_get(st ? st->node : NULL, "relation");
 	int loc = mg_node_location(rel);
-	size_t relo;
+	size_t p, e, ts, te, start = SIZE_MAX, last = SIZE_MAX, depth = 0, cmd = 0;
 
-	if (st && st->stmt) {
-		*off = st->stmt->off;
-		*end = st->stmt->end;
+	if (!st || !st->stmt)
+		return false;
+	*off = st->stmt->off;
+	*end = st->stmt->end;
+	e = st->stmt->end;
+	if (loc < 0)
+		return false;
+	p = st->stmt->tree_base + (size_t)loc;
+	if (p < st->stmt->off || p >= e)
+		return false;
+	/* past the relation name: name [. name]* [*] */
+	if (!lex(s, p, e, &ts, &te))
+		return false;
+	p = te;
+	while (lex(s, p, e, &ts, &te) && te - ts == 1 && s[ts] == '.') {
+		if (!lex(s, te, e, &ts, &te))
+			return false;
+		p = te;
 	}
-	if (!t || !n || loc < 0)
-		return false;
-	relo = st->stmt->tree_base + (size_t)loc;
-	/* skip to the relation name, then past it ([schema.]name [*]) */
-	for (k = 0; k < n && t[k].off < relo; k++)
-		;
-	if (k >= n)
-		return false;
-	k++;
-	while (k + 1 < n && ctx->src->text[t[k].off] == '.' && t[k].end - t[k].off == 1)
-		k += 2;
-	if (k < n && ctx->src->text[t[k].off] == '*' && t[k].end - t[k].off == 1)
-		k++;
-	start = k;
-	for (; k < n; k++) {
-		char c = ctx->src->text[t[k].off];
-		bool single = t[k].end - t[k].off == 1;
-		if (single && c == '(')
+	if (lex(s, p, e, &ts, &te) && te - ts == 1 && s[ts] == '*')
+		p = te;
+	while (lex(s, p, e, &ts, &te)) {
+		char c = s[ts];
+		bool single = te - ts == 1;
+		p = te;
+		if (single && c == '(') {
 			depth++;
-		else if (single && c == ')' && depth)
+		} else if (single && c == ')' && depth) {
 			depth--;
-		else if (single && (c == ',' || c == ';') && !depth) {
-			if (cmd == i && start < k) {
-				*off = t[start].off;
-				*end = t[k - 1].end;
+		} else if (single && (c == ',' || c == ';') && !depth) {
+			if (cmd == i && start != SIZE_MAX) {
+				*off = start;
+				*end = last;
 				return true;
 			}
 			cmd++;
-			start = k + 1;
+			start = SIZE_MAX;
 			if (c == ';')
-				break;
+				return false;
+			continue;
 		}
+		if (start == SIZE_MAX)
+			start = ts;
+		last = te;
 	}
-	if (cmd == i && start < n && start < k) {
-		*off = t[start].off;
-		*end = t[k - 1].end;
+	if (cmd == i && start != SIZE_MAX) {
+		*off = start;
+		*end = last;
 		return true;
 	}
 	return false;
@@ -575,22 +659,20 @@ bool mg_lint_cmd_span(struct mg_lint_ctx *ctx, const struct mg_lint_stmt *st,
 bool mg_lint_word_span(struct mg_lint_ctx *ctx, const struct mg_lint_stmt *st,
 		       size_t from, const char *word, size_t *off, size_t *end)
 {
-	size_t n;
-	const struct mg_token *t = mg_lint_tokens(ctx, st, &n);
-	char up[64];
-	size_t i;
+	const char *s = ctx->src->text;
+	size_t p, e, ts, te;
 
-	for (i = 0; word[i] && i + 1 < sizeof(up); i++)
-		up[i] = (char)toupper((unsigned char)word[i]);
-	up[i] = '\0';
-	for (i = 0; i < n; i++) {
-		if (t[i].off < from)
-			continue;
-		if (tok_word(ctx->src->text, &t[i], up)) {
-			*off = t[i].off;
-			*end = t[i].end;
+	if (!st || !st->stmt || !word)
+		return false;
+	p = from > st->stmt->off ? from : st->stmt->off;
+	e = st->stmt->end;
+	while (p < e && lex(s, p, e, &ts, &te)) {
+		if (word_eq(s, ts, te, word)) {
+			*off = ts;
+			*end = te;
 			return true;
 		}
+		p = te;
 	}
 	return false;
 }
@@ -1515,7 +1597,7 @@ int mg_engine_script(struct mg_engine *e, const struct mg_script_in *in,
 	struct mg_lint_ctx ctx;
 	struct mg_directives own = { 0 };
 	const struct mg_directives *dirs = in->dirs;
-	struct mg_catalog *scratch = NULL;
+	bool savepoint = false;
 	size_t *offs = NULL;
 	int pgv = pg_version(e);
 	bool sqlite = dialect(e) == MG_LINT_SQLITE;
@@ -1529,12 +1611,12 @@ int mg_engine_script(struct mg_engine *e, const struct mg_script_in *in,
 	ctx.cur = SIZE_MAX;
 	if (in->is_down && in->silent)
 		return 0; /* a downgrade never changes the state carried on */
+	ctx.cat = e->cat;
 	if (in->is_down) {
-		scratch = mg_catalog_clone(e->cat);
-		ctx.cat = scratch;
+		/* lint against the state after the upgrade, then undo */
+		mg_catalog_savepoint(e->cat);
+		savepoint = true;
 		ctx.up_gen = in->after_up ? e->last_up_gen : 0;
-	} else {
-		ctx.cat = e->cat;
 	}
 	ctx.gen = mg_catalog_begin_script(ctx.cat);
 	if (!in->is_down)
@@ -1653,7 +1735,8 @@ int mg_engine_script(struct mg_engine *e, const struct mg_script_in *in,
 		free(offs);
 		free_ctx(&ctx);
 		mg_directives_release(&own);
-		mg_catalog_free(scratch);
+		if (savepoint)
+			mg_catalog_rollback(e->cat);
 		return rc;
 	}
 }

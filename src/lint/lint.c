@@ -648,8 +648,13 @@ static void lint_set(struct mg_engine *e, struct group *g,
 /* A directory that is no migration set: the migration sets below it are
  * linted each on its own, every other .sql file in natural version order
  * with context carried across them. */
+struct found_set {
+	char *dir;
+	struct mg_migset set;       /* loaded once, linted later */
+};
+
 static void collect_tree(const struct mg_lint_opts *o, const char *dir,
-			 char ***sets, size_t *nsets, size_t *capsets,
+			 struct found_set **sets, size_t *nsets, size_t *capsets,
 			 char ***files, size_t *nfiles, size_t *capfiles, int depth)
 {
 	DIR *d;
@@ -666,9 +671,10 @@ static void collect_tree(const struct mg_lint_opts *o, const char *dir,
 		if (stat(p, &st) == 0 && S_ISDIR(st.st_mode)) {
 			struct mg_migset set;
 			if (load_set(o, p, &set)) {
-				mg_migset_release(&set);
 				MG_GROW(*sets, *capsets, *nsets + 1);
-				(*sets)[(*nsets)++] = p;
+				(*sets)[*nsets].dir = p;
+				(*sets)[*nsets].set = set;
+				(*nsets)++;
 				continue;
 			}
 			collect_tree(o, p, sets, nsets, capsets, files, nfiles,
@@ -684,14 +690,16 @@ static void collect_tree(const struct mg_lint_opts *o, const char *dir,
 	closedir(d);
 }
 
-static int cmp_natural(const void *x, const void *y)
+static int cmp_found(const void *x, const void *y)
 {
-	return natcmp(*(char *const *)x, *(char *const *)y);
+	return natcmp(((const struct found_set *)x)->dir,
+		      ((const struct found_set *)y)->dir);
 }
 
 static void lint_tree(struct group *g, const struct mg_lint_opts *o)
 {
-	char **sets = NULL, **files = NULL;
+	struct found_set *sets = NULL;
+	char **files = NULL;
 	size_t nsets = 0, capsets = 0, nfiles = 0, capfiles = 0;
 	struct mg_engine *e;
 	struct stat st;
@@ -707,16 +715,13 @@ static void lint_tree(struct group *g, const struct mg_lint_opts *o)
 	collect_tree(o, g->dir, &sets, &nsets, &capsets, &files, &nfiles,
 		     &capfiles, 0);
 	if (nsets)
-		qsort(sets, nsets, sizeof(*sets), cmp_natural);
+		qsort(sets, nsets, sizeof(*sets), cmp_found);
 	for (size_t i = 0; i < nsets; i++) {
-		struct mg_migset set;
-		if (load_set(o, sets[i], &set)) {
-			e = mg_engine_new(o);
-			lint_set(e, g, o, &set);
-			mg_engine_free(e);
-			mg_migset_release(&set);
-		}
-		free(sets[i]);
+		e = mg_engine_new(o);
+		lint_set(e, g, o, &sets[i].set);
+		mg_engine_free(e);
+		mg_migset_release(&sets[i].set);
+		free(sets[i].dir);
 	}
 	free(sets);
 	if (nfiles) {

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../core/buf.h"
 #include "../core/xalloc.h"
 
 void mg_diag_release(struct mg_diag *d)
@@ -78,4 +79,38 @@ int mg_report_color(const char *mode, FILE *out)
 	if (nc && nc[0])
 		return 0;
 	return isatty(fileno(out)) ? 1 : 0;
+}
+
+void mg_report_json_escape(struct mg_buf *b, const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+	const char *run = s;
+
+	for (;; s++) {
+		unsigned char c = (unsigned char)*s;
+		char esc[7];
+		size_t n = 0;
+		if (c >= 0x20 && c != '"' && c != '\\')
+			continue;
+		if (s > run)
+			mg_buf_add(b, run, (size_t)(s - run));
+		if (!c)
+			return;
+		esc[n++] = '\\';
+		switch (c) {
+		case '"': esc[n++] = '"'; break;
+		case '\\': esc[n++] = '\\'; break;
+		case '\n': esc[n++] = 'n'; break;
+		case '\r': esc[n++] = 'r'; break;
+		case '\t': esc[n++] = 't'; break;
+		default:
+			esc[n++] = 'u';
+			esc[n++] = '0';
+			esc[n++] = '0';
+			esc[n++] = hex[c >> 4];
+			esc[n++] = hex[c & 15];
+		}
+		mg_buf_add(b, esc, n);
+		run = s + 1;
+	}
 }

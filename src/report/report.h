@@ -95,6 +95,10 @@ int mg_report_format_parse(const char *s);
 /* Decide colour for --color auto|always|never (NULL = auto): auto means
  * `out` is a terminal and NO_COLOR is unset or empty. -1 on a bad value. */
 int mg_report_color(const char *mode, FILE *out);
+/* Append s escaped as a JSON string body (no quotes); copies runs of plain
+ * characters at once (the JSON and SARIF writers' hot path). */
+struct mg_buf;
+void mg_report_json_escape(struct mg_buf *b, const char *s);
 /* The text writer's one-diagnostic block, for the runner's gate output. */
 void mg_report_text_one(FILE *out, const struct mg_diag *d, bool color);
 

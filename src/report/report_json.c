@@ -17,7 +17,7 @@ static void str(struct mg_buf *b, const char *s)
 		return;
 	}
 	mg_buf_addc(b, '"');
-	mg_buf_add_json_str(b, s);
+	mg_report_json_escape(b, s);
 	mg_buf_addc(b, '"');
 }
 

@@ -23,7 +23,7 @@
 static void str(struct mg_buf *b, const char *s)
 {
 	mg_buf_addc(b, '"');
-	mg_buf_add_json_str(b, s ? s : "");
+	mg_report_json_escape(b, s ? s : "");
 	mg_buf_addc(b, '"');
 }
 

@@ -308,3 +308,64 @@ TEST(test_catalog__many_tables_and_odd_input)
 	CHECK_INT(mg_cat_ntables(cat), 2998);
 	mg_catalog_free(cat);
 }
+
+/* A savepoint + rollback leaves exactly the state before, and the state
+ * under the savepoint equals that of a deep copy given the same changes. */
+TEST(test_catalog__savepoint_rollback_matches_clone)
+{
+	static const char *const downs[] = {
+		"DROP TABLE users; DROP TYPE mood; DROP FUNCTION f();",
+		"ALTER TABLE users RENAME TO people; ALTER TABLE people RENAME COLUMN email TO mail;"
+		"ALTER TABLE people RENAME CONSTRAINT users_pkey TO people_pkey;",
+		"ALTER INDEX users_email_idx RENAME TO ue; ALTER TABLE users DROP COLUMN email;",
+		"ALTER TYPE mood RENAME TO feeling; ALTER TYPE feeling ADD VALUE 'meh';"
+		"ALTER TYPE feeling RENAME VALUE 'ok' TO 'fine';",
+		"ALTER SCHEMA billing RENAME TO money; ALTER TABLE users SET SCHEMA money;",
+		"DROP SCHEMA billing CASCADE; DROP SCHEMA public CASCADE;",
+		"CREATE TABLE fresh (a serial PRIMARY KEY); CREATE INDEX fi ON fresh (a);"
+		"CREATE TYPE t2 AS ENUM ('x'); CREATE FUNCTION g() RETURNS int LANGUAGE sql "
+		"AS $$select 1$$; CREATE SCHEMA s2; CREATE VIEW v2 AS SELECT 1;",
+		"ALTER TABLE users ADD COLUMN n int NOT NULL DEFAULT 0, ALTER COLUMN email "
+		"TYPE varchar(300), ADD CONSTRAINT c CHECK (n IS NOT NULL) NOT VALID,"
+		"DROP CONSTRAINT users_org_fkey; ALTER TABLE users VALIDATE CONSTRAINT c;"
+		"CREATE TABLE users (replaced int);",
+		"ALTER TABLE orgs RENAME TO organisations; DROP INDEX users_email_idx;"
+		"ALTER TABLE billing.inv SET SCHEMA public; CREATE TABLE billing.inv (b int);",
+		NULL
+	};
+	struct mg_catalog *cat = mg_catalog_new();
+
+	replay(cat, "CREATE SCHEMA billing; CREATE TABLE orgs (id int PRIMARY KEY);"
+		    "CREATE TABLE users (id bigint PRIMARY KEY, email varchar(200),"
+		    " org int CONSTRAINT users_org_fkey REFERENCES orgs (id));"
+		    "CREATE INDEX users_email_idx ON users (email);"
+		    "CREATE TYPE mood AS ENUM ('sad', 'ok');"
+		    "CREATE FUNCTION f() RETURNS int LANGUAGE sql IMMUTABLE AS $$select 1$$;"
+		    "CREATE TABLE billing.inv (id int PRIMARY KEY, u bigint REFERENCES users (id));"
+		    "CREATE SEQUENCE billing.s;");
+	for (size_t i = 0; downs[i]; i++) {
+		char *before = mg_catalog_dump(cat), *after, *in_copy, *in_journal;
+		struct mg_catalog *copy = mg_catalog_clone(cat);
+
+		replay(copy, downs[i]);
+		in_copy = mg_catalog_dump(copy);
+		mg_catalog_savepoint(cat);
+		replay(cat, downs[i]);
+		in_journal = mg_catalog_dump(cat);
+		mg_catalog_rollback(cat);
+		after = mg_catalog_dump(cat);
+		if (strcmp(before, after) || strcmp(in_copy, in_journal))
+			mg_test_fail(__FILE__, __LINE__, "script %zu: %s differs", i,
+				     strcmp(before, after) ? "the rolled-back state" :
+				     "the state under the savepoint");
+		free(before);
+		free(after);
+		free(in_copy);
+		free(in_journal);
+		mg_catalog_free(copy);
+	}
+	/* a savepoint left open is released with the catalog */
+	mg_catalog_savepoint(cat);
+	replay(cat, downs[0]);
+	mg_catalog_free(cat);
+}

@@ -5,6 +5,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "core/buf.h"
 #include "core/xalloc.h"
 #include "lint/rule_meta.h"
 #include "report/report.h"
@@ -235,4 +236,16 @@ TEST(test_report__helpers)
 	CHECK_STR(a.v[1].message, "y");
 	mg_diags_release(&a);
 	mg_diags_release(&b);
+}
+
+TEST(test_report__json_escape)
+{
+	struct mg_buf b = MG_BUF_INIT;
+
+	mg_report_json_escape(&b, "a\"b\\c\nd\te\x01\x1f é");
+	CHECK_STR(b.buf, "a\\\"b\\\\c\\nd\\te\\u0001\\u001f é");
+	mg_buf_reset(&b);
+	mg_report_json_escape(&b, "");
+	CHECK_STR(b.buf, "");
+	mg_buf_release(&b);
 }
