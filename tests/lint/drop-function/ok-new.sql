@@ -1,0 +1,2 @@
+CREATE FUNCTION scratch() RETURNS int LANGUAGE sql AS $$ SELECT 1 $$;
+DROP FUNCTION scratch();

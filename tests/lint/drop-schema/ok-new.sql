@@ -1,0 +1,2 @@
+CREATE SCHEMA scratch;
+DROP SCHEMA scratch CASCADE;

@@ -1,0 +1,2 @@
+-- lint: --dialect sqlite
+DROP TABLE IF EXISTS legacy_events;

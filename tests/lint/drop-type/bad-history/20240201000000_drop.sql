@@ -1,0 +1,2 @@
+DROP TYPE order_status;
+DROP TYPE address CASCADE;

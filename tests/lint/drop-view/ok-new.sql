@@ -1,0 +1,2 @@
+CREATE VIEW scratch AS SELECT 1 AS x;
+DROP VIEW scratch;
