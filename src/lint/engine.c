@@ -34,7 +34,7 @@ struct stmt_info {
 	size_t ntoks;
 	bool scanned;
 	bool locks_done;
-	struct mg_lock locks[MAX_STMT_LOCKS];
+	struct mg_lock *locks;      /* owned, MAX_STMT_LOCKS, on first use */
 	size_t nlocks;
 	bool ends_txn;              /* COMMIT / ROLLBACK / END */
 	bool explained;             /* a rule said it fails at run time */
@@ -1299,6 +1299,7 @@ static struct stmt_info *ensure_locks(struct mg_lint_ctx *ctx,
 	if (!si)
 		return NULL;
 	if (!si->locks_done) {
+		si->locks = mg_xcalloc(MAX_STMT_LOCKS, sizeof(*si->locks));
 		ls.v = si->locks;
 		ls.n = 0;
 		ls.max = MAX_STMT_LOCKS;
@@ -1575,6 +1576,7 @@ static void free_ctx(struct mg_lint_ctx *ctx)
 {
 	for (size_t i = 0; i < ctx->nst; i++) {
 		free(ctx->st[i].toks);
+		free(ctx->st[i].locks);
 		if (!ctx->st[i].ls.stmt->tree)
 			free((void *)ctx->st[i].ls.tokens);
 	}
