@@ -1,0 +1,1 @@
+CREATE TYPE shop.order_status AS ENUM ('pending', 'canceled');

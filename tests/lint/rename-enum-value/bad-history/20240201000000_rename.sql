@@ -1,0 +1,1 @@
+ALTER TYPE shop.order_status RENAME VALUE 'canceled' TO 'cancelled';

@@ -1,0 +1,2 @@
+CREATE SCHEMA staging;
+ALTER SCHEMA staging RENAME TO import_staging;

@@ -1,0 +1,1 @@
+ALTER TYPE order_status RENAME TO order_state;
