@@ -196,13 +196,18 @@ static void report(struct mg_lint_ctx *ctx, const struct mg_lint_stmt *st,
 							 "%s\"%s\"", nmiss > 1 ? ", " : "",
 							 sc->old.names[i]);
 		}
-		if (nmiss)
-			mg_lint_report(ctx, off, len,
+		if (nmiss) {
+			struct mg_report_opt o = { 0 };
+			o.help = "Keep every column in the new table; drop a column in "
+				 "a later migration, once no running app version uses "
+				 "it (see drop-column).";
+			mg_lint_report_opt(ctx, &o, off, len,
 				       "table \"%s\" is renamed to \"%s\" and replaced by "
 				       "a new \"%s\" without %s %s: the running app version "
 				       "may still read or write %s", shown, newname, name,
 				       nmiss > 1 ? "columns" : "column", missing,
 				       nmiss > 1 ? "them" : "it");
+		}
 		return;
 	}
 	mg_lint_report(ctx, off, len,
