@@ -119,37 +119,6 @@ static void list_rules(FILE *out, const struct mg_lint_opts *o, bool json)
 		fputs("\n]}\n", out);
 }
 
-/* Apply the config file's "lint" object. */
-static int apply_config(const struct mg_config *cfg, struct mg_lint_opts *o,
-			struct mg_err *err)
-{
-	const cJSON *it;
-
-	if (cfg->lint.pg_version)
-		o->pg_version = cfg->lint.pg_version;
-	for (size_t i = 0; i < cfg->lint.nexclude; i++)
-		mg_lint_opts_exclude(o, cfg->lint.exclude[i]);
-	if (cfg->lint.fail_on) {
-		int s = mg_severity_parse(cfg->lint.fail_on);
-		if (s >= 0)
-			o->fail_on = (enum mg_severity)s;
-	}
-	cJSON_ArrayForEach(it, cfg->lint.rules) {
-		int s = cJSON_IsString(it) ? mg_severity_parse(it->valuestring) : -1;
-		if (!it->string || s < 0)
-			continue; /* the config loader has checked the values */
-		if (mg_lint_opts_set(o, it->string, (enum mg_severity)s, err)) {
-			mg_err_prefix(err, "lint.rules in %s", cfg->file ? cfg->file :
-				      "the configuration");
-			err->code = MG_ECONFIG;
-			return MG_ECONFIG;
-		}
-	}
-	if (cfg->filename_pattern)
-		o->filename_pattern = mg_xstrdup(cfg->filename_pattern);
-	return 0;
-}
-
 static int parse_level(const char *s, bool allow_none, struct mg_err *err)
 {
 	int v = mg_severity_parse(s);
@@ -187,20 +156,8 @@ static int run(int argc, char **argv)
 	/* the configuration first: flags override it below */
 	if (mg_ctx_load(&ctx, &cli, 0, &err))
 		goto fail;
-	if (apply_config(&ctx.cfg, &o, &err))
+	if (mg_lint_opts_from_config(&o, &ctx.cfg, &err))
 		goto fail;
-	if (ctx.dialect == MG_DIALECT_SQLITE) {
-		o.dialect = MG_LINT_SQLITE;
-	} else if (ctx.dialect == MG_DIALECT_NONE && ctx.cfg.database_url) {
-		struct mg_dburl u;
-		struct mg_err e2 = MG_ERR_INIT;
-		if (!mg_dburl_parse(&u, ctx.cfg.database_url, &e2)) {
-			if (u.dialect == MG_DIALECT_SQLITE)
-				o.dialect = MG_LINT_SQLITE;
-			mg_dburl_release(&u);
-		}
-		mg_err_release(&e2);
-	}
 	if ((v = mg_cli_get(&cli, O_FAIL_ON, NULL))) {
 		int s = parse_level(v, true, &err);
 		if (s < 0)

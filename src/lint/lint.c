@@ -13,10 +13,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../config/config.h"
 #include "../core/buf.h"
 #include "../core/fs.h"
 #include "../core/xalloc.h"
 #include "../migset/migset.h"
+#include "../db/dburl.h"
 #include "../migset/version.h"
 #include "../sql/directive.h"
 #include "../sql/source.h"
@@ -114,6 +116,54 @@ int mg_lint_opts_only(struct mg_lint_opts *o, const char *id, struct mg_err *err
 	}
 	MG_GROW(o->only, o->caponly, o->nonly + 1);
 	o->only[o->nonly++] = mg_xstrdup(id);
+	return 0;
+}
+
+int mg_lint_opts_from_config(struct mg_lint_opts *o, const struct mg_config *cfg,
+			     struct mg_err *err)
+{
+	const cJSON *it;
+
+	if (!cfg)
+		return 0;
+	if (cfg->lint.pg_version)
+		o->pg_version = cfg->lint.pg_version;
+	for (size_t i = 0; i < cfg->lint.nexclude; i++)
+		mg_lint_opts_exclude(o, cfg->lint.exclude[i]);
+	if (cfg->lint.fail_on) {
+		int s = mg_severity_parse(cfg->lint.fail_on);
+		if (s >= 0)
+			o->fail_on = (enum mg_severity)s;
+	}
+	cJSON_ArrayForEach(it, cfg->lint.rules) {
+		int s = cJSON_IsString(it) ? mg_severity_parse(it->valuestring) : -1;
+		if (!it->string || s < 0)
+			continue; /* the config loader has checked the values */
+		if (mg_lint_opts_set(o, it->string, (enum mg_severity)s, err)) {
+			mg_err_prefix(err, "lint.rules in %s", cfg->file ? cfg->file :
+				      "the configuration");
+			err->code = MG_ECONFIG;
+			return MG_ECONFIG;
+		}
+	}
+	if (cfg->filename_pattern) {
+		free(o->filename_pattern);
+		o->filename_pattern = mg_xstrdup(cfg->filename_pattern);
+	}
+	if (cfg->dialect) {
+		int d = mg_lint_dialect_parse(cfg->dialect);
+		if (d > 0)
+			o->dialect = (enum mg_lint_dialect)d;
+	} else if (cfg->database_url) {
+		struct mg_dburl u;
+		struct mg_err e2 = MG_ERR_INIT;
+		if (!mg_dburl_parse(&u, cfg->database_url, &e2)) {
+			if (u.dialect == MG_DIALECT_SQLITE)
+				o->dialect = MG_LINT_SQLITE;
+			mg_dburl_release(&u);
+		}
+		mg_err_release(&e2);
+	}
 	return 0;
 }
 
@@ -1145,5 +1195,20 @@ int mg_lint_gate(const struct mg_migset *set, const bool *pending,
 	mg_diags_release(&g.diags);
 	if (o == &dflt)
 		mg_lint_opts_release(&dflt);
+	return rc;
+}
+
+int mg_lint_gate_list(const struct mg_migset *set, const size_t *migs, size_t n,
+		      const struct mg_lint_opts *opts, const char *const *allow,
+		      size_t nallow, FILE *out, bool color, struct mg_err *err)
+{
+	bool *pending = mg_xcalloc(set && set->n ? set->n : 1, sizeof(bool));
+	int rc;
+
+	for (size_t i = 0; set && i < n; i++)
+		if (migs[i] < set->n)
+			pending[migs[i]] = true;
+	rc = mg_lint_gate(set, pending, opts, allow, nallow, out, color, err);
+	free(pending);
 	return rc;
 }

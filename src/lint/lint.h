@@ -25,6 +25,7 @@
 #include "rule.h"
 
 struct mg_migset;
+struct mg_config;
 
 struct mg_lint_rule_setting {
 	char *id;                /* owned: a rule id or configurable engine id */
@@ -62,6 +63,12 @@ int mg_lint_opts_rule(struct mg_lint_opts *o, const char *spec, struct mg_err *e
 void mg_lint_opts_exclude(struct mg_lint_opts *o, const char *glob);
 /* Run only rule id (repeatable). MG_EUSAGE for an unknown id. */
 int mg_lint_opts_only(struct mg_lint_opts *o, const char *id, struct mg_err *err);
+/* Apply a loaded configuration (config/config.h): its "lint" object
+ * (rules, pg_version, exclude, fail_on), its dialect (or that of its
+ * database URL) and its file-name pattern. Call after mg_lint_opts_init and
+ * before command-line settings. MG_ECONFIG when lint.rules names no rule. */
+int mg_lint_opts_from_config(struct mg_lint_opts *o, const struct mg_config *cfg,
+			     struct mg_err *err);
 /* "postgres"/"postgresql"/"pg" or "sqlite"/"sqlite3"; -1 if neither. */
 int mg_lint_dialect_parse(const char *s);
 
@@ -115,5 +122,11 @@ int mg_lint_exit_code(const struct mg_lint_result *r, const struct mg_lint_opts 
 int mg_lint_gate(const struct mg_migset *set, const bool *pending,
 		 const struct mg_lint_opts *opts, const char *const *allow,
 		 size_t nallow, FILE *out, bool color, struct mg_err *err);
+
+/* mg_lint_gate for the migrations set->items[migs[0..n)] (indexes, as
+ * the runner's plan lists the pending ones). */
+int mg_lint_gate_list(const struct mg_migset *set, const size_t *migs, size_t n,
+		      const struct mg_lint_opts *opts, const char *const *allow,
+		      size_t nallow, FILE *out, bool color, struct mg_err *err);
 
 #endif

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config/config.h"
 #include "core/xalloc.h"
 #include "lint/baseline.h"
 #include "lint/catalog.h"
@@ -608,6 +609,14 @@ TEST(test_engine__gate)
 	mg_err_release(&err);
 	rc = mg_lint_gate(&set, NULL, NULL, NULL, 0, NULL, false, &err);
 	CHECK_INT(rc, 0);
+	{
+		size_t migs[] = { 1, 2, 99 };
+		rc = mg_lint_gate_list(&set, migs, 3, NULL, NULL, 0, NULL, false, &err);
+		CHECK_INT(rc, MG_EREFUSED);
+		mg_err_release(&err);
+		rc = mg_lint_gate_list(&set, migs + 2, 1, NULL, NULL, 0, NULL, false, &err);
+		CHECK_INT(rc, 0);
+	}
 	mg_migset_release(&set);
 
 	mg_test_write(dir, "n/20240101000000_a.sql", "-- migrate:up\nCREATE TABL x ();\n");
@@ -657,4 +666,41 @@ TEST(test_engine__rule_metadata)
 			return;
 		}
 	}
+}
+
+TEST(test_engine__options_from_config)
+{
+	const char *dir = mg_test_tmpdir();
+	char path[512];
+	struct mg_config cfg;
+	struct mg_config_args args;
+	struct mg_lint_opts o;
+	struct mg_err err = MG_ERR_INIT;
+
+	snprintf(path, sizeof(path), "%s/migrate.json", dir);
+	mg_test_write(dir, "migrate.json",
+		      "{\"dialect\": \"sqlite\", \"lint\": {\"pg_version\": 13, "
+		      "\"fail_on\": \"warning\", \"exclude\": [\"old/*\"], "
+		      "\"rules\": {\"drop-column\": \"info\"}}}");
+	memset(&args, 0, sizeof(args));
+	args.file = path;
+	CHECK_INT(mg_config_load(&cfg, &args, &err), 0);
+	mg_lint_opts_init(&o);
+	CHECK_INT(mg_lint_opts_from_config(&o, &cfg, &err), 0);
+	CHECK_INT(o.dialect, MG_LINT_SQLITE);
+	CHECK_INT(o.pg_version, 13);
+	CHECK_INT(o.fail_on, MG_SEV_WARNING);
+	CHECK_INT(o.nexclude, 1);
+	CHECK_STR(o.exclude[0], "old/*");
+	CHECK_INT(mg_engine_severity(&o, "drop-column", MG_SEV_ERROR), MG_SEV_INFO);
+	mg_lint_opts_release(&o);
+	mg_config_release(&cfg);
+	mg_test_write(dir, "migrate.json", "{\"lint\": {\"rules\": {\"drop-colum\": \"off\"}}}");
+	CHECK_INT(mg_config_load(&cfg, &args, &err), 0);
+	mg_lint_opts_init(&o);
+	CHECK_INT(mg_lint_opts_from_config(&o, &cfg, &err), MG_ECONFIG);
+	CHECK_CONTAINS(err.msg, "drop-colum");
+	mg_err_release(&err);
+	mg_lint_opts_release(&o);
+	mg_config_release(&cfg);
 }
