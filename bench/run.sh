@@ -196,6 +196,30 @@ bench_time() {
 		BT_RSS=
 	fi
 }
+# bt_push KEY / bt_pop KEY: accumulate single runs of bench_time under KEY
+# (so two tools can be run alternately, run by run, and a change in the
+# machine's load during the measurement hits both alike), then set BT_*
+# from everything accumulated.
+declare -A BTA_W BTA_C BTA_R BTA_RC
+bt_push() {
+	BTA_W[$1]+="${BTA_W[$1]:+,}$BT_WALLS"
+	[[ -n $BT_CPU ]] && BTA_C[$1]+="${BTA_C[$1]:+ }$BT_CPU"
+	BTA_R[$1]=$(( ${BT_RSS:-0} > ${BTA_R[$1]:-0} ? ${BT_RSS:-0} : ${BTA_R[$1]:-0} ))
+	BTA_RC[$1]=$BT_RC
+}
+bt_pop() {
+	BT_WALLS=${BTA_W[$1]}
+	BT_WALL=$(tr ',' '\n' <<<"$BT_WALLS" | median)
+	if [[ -n ${BTA_C[$1]:-} ]]; then
+		BT_CPU=$(tr ' ' '\n' <<<"${BTA_C[$1]}" | median)
+		BT_RSS=${BTA_R[$1]}
+	else
+		BT_CPU=
+		BT_RSS=
+	fi
+	BT_RC=${BTA_RC[$1]}
+	unset "BTA_W[$1]" "BTA_C[$1]" "BTA_R[$1]" "BTA_RC[$1]"
+}
 median() {
 	sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) printf "%.6f\n", v[(NR + 1) / 2];
 		else printf "%.6f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
@@ -212,12 +236,27 @@ if [[ -n $BIN ]]; then
 	[[ -x $M ]] || { echo "bench: not an executable: $BIN" >&2; exit 2; }
 else
 	echo "bench: building a Release binary in build-bench/" >&2
-	if ! { cmake -S "$root" -B "$root/build-bench" -DCMAKE_BUILD_TYPE=Release \
-		-DMIGRATE_TESTS=OFF && cmake --build "$root/build-bench" -j"$(nproc)" \
-		--target migrate; } >"$logs/build.log" 2>&1; then
-		echo "bench: the Release build failed; see bench/results/logs/build.log:" >&2
-		grep -E 'error|Error' "$logs/build.log" | head -n 10 >&2
-		exit 1
+	build() { # build [C_FLAGS]
+		cmake -S "$root" -B "$root/build-bench" -DCMAKE_BUILD_TYPE=Release \
+			-DMIGRATE_TESTS=OFF "-DCMAKE_C_FLAGS=${1:-}" &&
+			cmake --build "$root/build-bench" -j"$(nproc)" --target migrate
+	}
+	if ! build >"$logs/build.log" 2>&1; then
+		# -O3 finds warnings the everyday -O2 builds do not, and -Werror
+		# makes them fatal. They do not change the code, so measure anyway
+		# with exactly those demoted, and say so.
+		mv -f -- "$logs/build.log" "$logs/build-werror.log"
+		demote=$(grep -o -- '-Werror=[a-z0-9-]*' "$logs/build-werror.log" | sort -u |
+			sed 's/^-Werror=/-Wno-error=/' | paste -sd ' ')
+		if [[ -z $demote ]] || ! build "$demote" >"$logs/build.log" 2>&1; then
+			echo "bench: the Release build failed; see bench/results/logs/build*.log:" >&2
+			grep -h -E 'error' "$logs/build-werror.log" "$logs/build.log" | head -n 10 >&2
+			exit 1
+		fi
+		where=$(grep -E 'error: .*\[-Werror=' "$logs/build-werror.log" |
+			sed -E "s|^$root/||; s|^([^:]+:[0-9]+):.*\[(-Werror=[a-z0-9-]*)=?\]$|\1 \2|" |
+			sort -u | paste -sd ',' | sed 's/,/, /g')
+		note "the Release (-O3) build stops on warnings that -Werror makes fatal and the -O2 builds do not show ($where); measured a build with $demote (same code, warnings not fatal); see bench/results/logs/build-werror.log"
 	fi
 	M=$root/build-bench/migrate
 fi
@@ -313,6 +352,27 @@ fi
 
 # ---- status with STATUS_N applied -------------------------------------------
 if want status; then
+	# status_case LABEL TAG: cmd_m (and cmd_d when dbmate is there), run
+	# alternately RUNS times; without /usr/bin/time (a few ms matter here).
+	status_case() {
+		local k
+		for ((k = 0; k < RUNS; k++)); do
+			BENCH_BARE=1 bench_time 1 "0" "$logs/status-$2-migrate.txt" "${cmd_m[@]}"
+			bt_push m
+			if ((${#cmd_d[@]})); then
+				BENCH_BARE=1 bench_time 1 "0" "$logs/status-$2-dbmate.txt" "${cmd_d[@]}"
+				bt_push d
+			fi
+		done
+		bt_pop m
+		record status "$1" migrate "n=$STATUS_N"
+		if ((${#cmd_d[@]})); then
+			bt_pop d
+			record status "$1" dbmate "n=$STATUS_N"
+			grep -q "Applied: $STATUS_N" "$logs/status-$2-dbmate.txt" ||
+				note "dbmate status ($1) did not report 'Applied: $STATUS_N'; see bench/results/logs/status-$2-dbmate.txt"
+		fi
+	}
 	big=$tmp/status-corpus
 	python3 "$bench_dir/gen_corpus.py" up "$big" --n "$STATUS_N" >/dev/null
 	echo "bench: status: $STATUS_N applied migrations" >&2
@@ -325,18 +385,14 @@ if want status; then
 		tail "$logs/status-seed-sqlite.txt" >&2
 		exit 1
 	}
-	BENCH_BARE=1 bench_time "$RUNS" "0" "$logs/status-sqlite-migrate.txt" \
-		"$M" status --dir "$big" --database-url "sqlite:$sq"
-	record status "SQLite, $STATUS_N applied" migrate "n=$STATUS_N"
+	cmd_m=("$M" status --dir "$big" --database-url "sqlite:$sq")
+	cmd_d=()
 	if [[ -n $DBMATE ]]; then
 		dsq=$tmp/status-dbmate.sqlite3
 		dbmate_seed "sqlite:$dsq" "$big" sqlite3 "$dsq"
-		BENCH_BARE=1 bench_time "$RUNS" "0" "$logs/status-sqlite-dbmate.txt" \
-			"$DBMATE" -u "sqlite:$dsq" -d "$big" status
-		record status "SQLite, $STATUS_N applied" dbmate "n=$STATUS_N"
-		grep -q "Applied: $STATUS_N" "$logs/status-sqlite-dbmate.txt" ||
-			note "dbmate status on SQLite did not report 'Applied: $STATUS_N'"
+		cmd_d=("$DBMATE" -u "sqlite:$dsq" -d "$big" status)
 	fi
+	status_case "SQLite, $STATUS_N applied" sqlite
 
 	# PostgreSQL
 	start_pg
@@ -347,19 +403,15 @@ if want status; then
 		tail "$logs/status-seed-pg.txt" >&2
 		exit 1
 	}
-	BENCH_BARE=1 bench_time "$RUNS" "0" "$logs/status-pg-migrate.txt" \
-		"$M" status --dir "$big" --database-url "$pg_url"
-	record status "PostgreSQL, $STATUS_N applied" migrate "n=$STATUS_N"
+	cmd_m=("$M" status --dir "$big" --database-url "$pg_url")
+	cmd_d=()
 	if [[ -n $DBMATE ]]; then
 		pg_new_db status_dbmate >/dev/null
 		durl=$(dbmate_pg_url status_dbmate)
 		dbmate_seed "$durl" "$big" pg_psql -d status_dbmate -f -
-		BENCH_BARE=1 bench_time "$RUNS" "0" "$logs/status-pg-dbmate.txt" \
-			"$DBMATE" -u "$durl" -d "$big" status
-		record status "PostgreSQL, $STATUS_N applied" dbmate "n=$STATUS_N"
-		grep -q "Applied: $STATUS_N" "$logs/status-pg-dbmate.txt" ||
-			note "dbmate status on PostgreSQL did not report 'Applied: $STATUS_N'"
+		cmd_d=("$DBMATE" -u "$durl" -d "$big" status)
 	fi
+	status_case "PostgreSQL, $STATUS_N applied" pg
 fi
 
 # Process start floor: what any command pays here before doing work.
