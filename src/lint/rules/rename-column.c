@@ -20,10 +20,21 @@ static const char *const kinds[] = { "RenameStmt", NULL };
 
 #define NAMELEN 64
 
+/* A downgrade normally undoes what its upgrade did (the app version being
+ * rolled back to expects that), so there it is an info. */
+static const char *down_note(const struct mg_lint_ctx *ctx, struct mg_report_opt *o)
+{
+	if (!mg_lint_is_down(ctx))
+		return "";
+	o->severity = MG_SEV_INFO;
+	return " (in a downgrade: expected when it undoes the matching upgrade)";
+}
+
 static void report(struct mg_lint_ctx *ctx, const char *schema, const char *table,
 		   const char *col, const char *newname, bool view,
 		   size_t off, size_t len)
 {
+	struct mg_report_opt o = { 0 };
 	const struct mg_cat_table *t = mg_lint_table_named(ctx, schema, table);
 	const struct mg_cat_column *c = mg_cat_column(t, col);
 	char shown[2 * NAMELEN + 2];
@@ -37,11 +48,11 @@ static void report(struct mg_lint_ctx *ctx, const char *schema, const char *tabl
 		what = t->kind == MG_REL_VIEW ? "view" : "materialized view";
 	snprintf(shown, sizeof(shown), "%s%s%s", schema && schema[0] ? schema : "",
 		 schema && schema[0] ? "." : "", table);
-	mg_lint_report(ctx, off, len,
+	mg_lint_report_opt(ctx, &o, off, len,
 		       "column \"%s\" of %s \"%s\" is renamed to \"%s\" while the "
-		       "running app version still %s \"%s\"", col, what, shown,
+		       "running app version still %s \"%s\"%s", col, what, shown,
 		       newname, strcmp(what, "table") ? "selects" : "reads and writes",
-		       col);
+		       col, down_note(ctx, &o));
 }
 
 /* Token index just after ALTER <kind> [IF EXISTS] [ONLY] [schema.]name,

@@ -46,8 +46,19 @@ static bool added_in_script(struct mg_lint_ctx *ctx, size_t upto, const char *sc
 	return false;
 }
 
+/* A downgrade normally undoes what its upgrade did (the app version being
+ * rolled back to expects that), so there it is an info. */
+static const char *down_note(const struct mg_lint_ctx *ctx, struct mg_report_opt *o)
+{
+	if (!mg_lint_is_down(ctx))
+		return "";
+	o->severity = MG_SEV_INFO;
+	return " (in a downgrade: expected when it undoes the matching upgrade)";
+}
+
 static void check(struct mg_lint_ctx *ctx, const struct mg_lint_stmt *st)
 {
+	struct mg_report_opt o = { 0 };
 	const char *oldv = mg_node_str(st->node, "oldVal");
 	const char *newv = mg_node_str(st->node, "newVal");
 	const char *schema, *name = list_name(mg_node_get(st->node, "typeName"), &schema);
@@ -68,11 +79,11 @@ static void check(struct mg_lint_ctx *ctx, const struct mg_lint_stmt *st)
 		off = t[i + 1].off;
 		len = t[i + 1].end - t[i + 1].off;
 	}
-	mg_lint_report(ctx, off, len,
+	mg_lint_report_opt(ctx, &o, off, len,
 		       "value '%s' of enum \"%s%s%s\" is renamed to '%s': the running "
 		       "app version still writes and compares '%s', which now fails "
-		       "with invalid input value for enum", oldv, schema ? schema : "",
-		       schema ? "." : "", name, newv, oldv);
+		       "with invalid input value for enum%s", oldv, schema ? schema : "",
+		       schema ? "." : "", name, newv, oldv, down_note(ctx, &o));
 }
 
 const struct mg_rule mg_rule_rename_enum_value = {

@@ -25,8 +25,19 @@ static bool created_in_script(struct mg_lint_ctx *ctx, size_t upto, const char *
 	return false;
 }
 
+/* A downgrade normally undoes what its upgrade did (the app version being
+ * rolled back to expects that), so there it is an info. */
+static const char *down_note(const struct mg_lint_ctx *ctx, struct mg_report_opt *o)
+{
+	if (!mg_lint_is_down(ctx))
+		return "";
+	o->severity = MG_SEV_INFO;
+	return " (in a downgrade: expected when it undoes the matching upgrade)";
+}
+
 static void check(struct mg_lint_ctx *ctx, const struct mg_lint_stmt *st)
 {
+	struct mg_report_opt o = { 0 };
 	const char *rt = mg_node_str(st->node, "renameType");
 	const char *name = mg_node_str(st->node, "subname");
 	const char *newname = mg_node_str(st->node, "newname");
@@ -42,10 +53,10 @@ static void check(struct mg_lint_ctx *ctx, const struct mg_lint_stmt *st)
 		off = t[2].off;
 		len = t[2].end - t[2].off;
 	}
-	mg_lint_report(ctx, off, len,
+	mg_lint_report_opt(ctx, &o, off, len,
 		       "schema \"%s\" is renamed to \"%s\": qualified names "
 		       "(\"%s\".table) and search_path settings of the running app "
-		       "version that name it stop resolving", name, newname, name);
+		       "version that name it stop resolving%s", name, newname, name, down_note(ctx, &o));
 }
 
 const struct mg_rule mg_rule_rename_schema = {

@@ -161,10 +161,21 @@ static bool replaced_later(struct mg_lint_ctx *ctx, size_t from,
 	return false;
 }
 
+/* A downgrade normally undoes what its upgrade did (the app version being
+ * rolled back to expects that), so there it is an info. */
+static const char *down_note(const struct mg_lint_ctx *ctx, struct mg_report_opt *o)
+{
+	if (!mg_lint_is_down(ctx))
+		return "";
+	o->severity = MG_SEV_INFO;
+	return " (in a downgrade: expected when it undoes the matching upgrade)";
+}
+
 static void report(struct mg_lint_ctx *ctx, const struct mg_lint_stmt *st,
 		   const char *schema, const char *name, const char *newname,
 		   size_t off, size_t len)
 {
+	struct mg_report_opt o = { 0 };
 	const struct mg_cat_table *t = mg_lint_table_named(ctx, schema, name);
 	struct scratch *sc;
 	char shown[2 * NAMELEN + 2];
@@ -197,11 +208,11 @@ static void report(struct mg_lint_ctx *ctx, const struct mg_lint_stmt *st,
 							 sc->old.names[i]);
 		}
 		if (nmiss) {
-			struct mg_report_opt o = { 0 };
-			o.help = "Keep every column in the new table; drop a column in "
+			struct mg_report_opt ho = { 0 };
+			ho.help = "Keep every column in the new table; drop a column in "
 				 "a later migration, once no running app version uses "
 				 "it (see drop-column).";
-			mg_lint_report_opt(ctx, &o, off, len,
+			mg_lint_report_opt(ctx, &ho, off, len,
 				       "table \"%s\" is renamed to \"%s\" and replaced by "
 				       "a new \"%s\" without %s %s: the running app version "
 				       "may still read or write %s", shown, newname, name,
@@ -210,10 +221,10 @@ static void report(struct mg_lint_ctx *ctx, const struct mg_lint_stmt *st,
 		}
 		return;
 	}
-	mg_lint_report(ctx, off, len,
+	mg_lint_report_opt(ctx, &o, off, len,
 		       "table \"%s\" is renamed to \"%s\" while the running app "
-		       "version still uses the old name: its queries fail", shown,
-		       newname);
+		       "version still uses the old name: its queries fail%s", shown,
+		       newname, down_note(ctx, &o));
 }
 
 /* Span of a (possibly qualified) relation name starting at token i. */

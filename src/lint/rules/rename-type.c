@@ -74,8 +74,19 @@ static bool redefined_later(struct mg_lint_ctx *ctx, size_t from,
 	return false;
 }
 
+/* A downgrade normally undoes what its upgrade did (the app version being
+ * rolled back to expects that), so there it is an info. */
+static const char *down_note(const struct mg_lint_ctx *ctx, struct mg_report_opt *o)
+{
+	if (!mg_lint_is_down(ctx))
+		return "";
+	o->severity = MG_SEV_INFO;
+	return " (in a downgrade: expected when it undoes the matching upgrade)";
+}
+
 static void check(struct mg_lint_ctx *ctx, const struct mg_lint_stmt *st)
 {
+	struct mg_report_opt o = { 0 };
 	const char *rt = mg_node_str(st->node, "renameType");
 	const char *newname = mg_node_str(st->node, "newname");
 	const cJSON *items = mg_node_get(mg_node_get(mg_node_get(st->node, "object"),
@@ -107,10 +118,10 @@ static void check(struct mg_lint_ctx *ctx, const struct mg_lint_stmt *st)
 	       ty && ty->kind == MG_TYPE_COMPOSITE ? "composite type" : "type";
 	snprintf(shown, sizeof(shown), "%s%s%s", schema ? schema : "",
 		 schema ? "." : "", name);
-	mg_lint_report(ctx, off, len,
+	mg_lint_report_opt(ctx, &o, off, len,
 		       "%s \"%s\" is renamed to \"%s\": casts, function signatures "
 		       "and driver type mappings of the running app version that "
-		       "name \"%s\" fail", what, shown, newname, name);
+		       "name \"%s\" fail%s", what, shown, newname, name, down_note(ctx, &o));
 }
 
 const struct mg_rule mg_rule_rename_type = {

@@ -57,8 +57,19 @@ static bool redefined_later(struct mg_lint_ctx *ctx, size_t from,
 	return false;
 }
 
+/* A downgrade normally undoes what its upgrade did (the app version being
+ * rolled back to expects that), so there it is an info. */
+static const char *down_note(const struct mg_lint_ctx *ctx, struct mg_report_opt *o)
+{
+	if (!mg_lint_is_down(ctx))
+		return "";
+	o->severity = MG_SEV_INFO;
+	return " (in a downgrade: expected when it undoes the matching upgrade)";
+}
+
 static void check(struct mg_lint_ctx *ctx, const struct mg_lint_stmt *st)
 {
+	struct mg_report_opt o = { 0 };
 	const char *rt = mg_node_str(st->node, "renameType");
 	const cJSON *rv = mg_node_get(st->node, "relation");
 	const char *newname = mg_node_str(st->node, "newname");
@@ -102,10 +113,10 @@ static void check(struct mg_lint_ctx *ctx, const struct mg_lint_stmt *st)
 	}
 	snprintf(shown, sizeof(shown), "%s%s%s", schema ? schema : "",
 		 schema ? "." : "", name);
-	mg_lint_report(ctx, off, len,
+	mg_lint_report_opt(ctx, &o, off, len,
 		       "%s \"%s\" is renamed to \"%s\" while the running app version "
-		       "still queries \"%s\"", mat ? "materialized view" : "view",
-		       shown, newname, name);
+		       "still queries \"%s\"%s", mat ? "materialized view" : "view",
+		       shown, newname, name, down_note(ctx, &o));
 }
 
 const struct mg_rule mg_rule_rename_view = {

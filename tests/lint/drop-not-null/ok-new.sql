@@ -1,0 +1,4 @@
+CREATE TABLE accounts (id bigint PRIMARY KEY, plan text NOT NULL);
+ALTER TABLE accounts ALTER COLUMN plan DROP NOT NULL;
+ALTER TABLE users ADD COLUMN nickname text NOT NULL DEFAULT '';
+ALTER TABLE users ALTER COLUMN nickname DROP NOT NULL;
