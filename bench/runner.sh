@@ -83,14 +83,24 @@ median() {
 }
 
 # measure KEY LABEL SETUP COMMAND: median wall time of RUNS runs of the
-# eval'd COMMAND (so it sees variables SETUP sets), SETUP before each run
-declare -A R
+# eval'd COMMAND (so it sees variables SETUP sets), SETUP before each run;
+# also the median CPU time (user + system) of the client process and its
+# children, from bash's `times` (less sensitive to other load than wall
+# time; it excludes the PostgreSQL server's CPU)
+declare -A R C
 ROWS=()
+# children's user+sys seconds from a saved `times` output (line 2)
+cpu_of() {
+	awk 'NR == 2 { split($1, u, "m"); split($2, s, "m");
+		printf "%.4f\n", u[1] * 60 + u[2] + s[1] * 60 + s[2] }' "$1"
+}
 measure() {
-	local key=$1 label=$2 setup=$3 cmd=$4 k t0 t1
+	local key=$1 label=$2 setup=$3 cmd=$4 k t0 t1 c0 c1
 	: >"$tmp/times"
+	: >"$tmp/cpus"
 	for ((k = 0; k < RUNS; k++)); do
 		$setup
+		times >"$tmp/c0" # no subshell: a subshell's children are not ours
 		t0=$EPOCHREALTIME
 		if ! eval "$cmd" >/dev/null 2>"$tmp/err"; then
 			echo "bench: failed: $cmd" >&2
@@ -98,11 +108,16 @@ measure() {
 			exit 1
 		fi
 		t1=$EPOCHREALTIME
+		times >"$tmp/c1"
+		c0=$(cpu_of "$tmp/c0")
+		c1=$(cpu_of "$tmp/c1")
 		echo "$t0 $t1" | awk '{ printf "%.4f\n", $2 - $1 }' >>"$tmp/times"
+		echo "$c0 $c1" | awk '{ printf "%.4f\n", $2 - $1 }' >>"$tmp/cpus"
 	done
 	R[$key]=$(median <"$tmp/times")
+	C[$key]=$(median <"$tmp/cpus")
 	ROWS+=("$key|$label")
-	printf '  %-52s %8.4f s\n' "$label" "${R[$key]}" >&2
+	printf '  %-52s %8.4f s wall %8.4f s cpu\n' "$label" "${R[$key]}" "${C[$key]}" >&2
 }
 noop() { :; }
 
@@ -173,8 +188,8 @@ echo
 echo "Machine: $(nproc) CPUs, $cpu; $(uname -sr); load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "Command: bash bench/runner.sh $N (RUNS=$RUNS, STATUS_BIG=$STATUS_BIG); median of $RUNS runs, wall seconds"
 echo
-echo "| figure | seconds | ms per migration |"
-echo "|---|---:|---:|"
+echo "| figure | wall s | client CPU s | wall ms per migration |"
+echo "|---|---:|---:|---:|"
 for row in "${ROWS[@]}"; do
 	key=${row%%|*}
 	label=${row#*|}
@@ -182,5 +197,5 @@ for row in "${ROWS[@]}"; do
 	case $key in
 	*_up | *_floor | *_up1 | *_dbmate) per=$(awk -v t="${R[$key]}" -v n="$N" 'BEGIN { printf "%.2f", t * 1000 / n }') ;;
 	esac
-	printf '| %s | %.4f | %s |\n' "$label" "${R[$key]}" "$per"
+	printf '| %s | %.4f | %.4f | %s |\n' "$label" "${R[$key]}" "${C[$key]}" "$per"
 done
