@@ -260,10 +260,14 @@ int mg_apply_tx(struct mg_runner *r, struct mg_apply *a, bool dry_run,
 		}
 		if ((rc = r->db->ops->commit(r->db, err))) {
 			r->db->ops->rollback(r->db, NULL);
+			if (mg_signals_pending())
+				return mg_err_set(err, MG_EINTERRUPTED, "interrupted",
+						  "interrupted by %s while committing '%s'",
+						  sig_name(mg_signals_which()), a->m->label);
 			mg_err_prefix(err, "cannot commit '%s'", a->m->label);
 			if (err->code == MG_EDB)
 				err->code = MG_EMIGRATION;
-			return rc;
+			return err->code;
 		}
 		a->ms = (long)((mg_db_clock_us() - t0) / 1000);
 		return 0;
@@ -453,6 +457,7 @@ int mg_apply_batch(struct mg_runner *r, struct mg_apply *v, size_t n,
 			mg_err_prefix(err, "cannot commit the single transaction");
 			if (err->code == MG_EDB)
 				err->code = MG_EMIGRATION;
+			rc = err->code;
 		}
 		if (!rc)
 			return 0;
