@@ -179,6 +179,16 @@ static int pg_open(struct mg_db **out, const struct mg_dburl *url,
 	PQsetNoticeProcessor(p->conn, notice, p);
 	p->cancel = PQgetCancel(p->conn);
 	*out = &p->base;
+	/* PostgreSQL 14+: notice a vanished client (kill -9) within a second
+	 * even while a long statement runs, so its transaction is rolled back
+	 * and the runner lock freed promptly. Best effort. */
+	if (PQserverVersion(p->conn) >= 140000) {
+		const char *params[1] = { "1000" };
+		PGresult *res = PQexecParams(p->conn,
+			"SELECT pg_catalog.set_config('client_connection_check_interval', $1, false)",
+			1, NULL, params, NULL, NULL, 0);
+		PQclear(res);
+	}
 	return 0;
 }
 

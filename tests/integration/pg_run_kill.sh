@@ -62,4 +62,26 @@ check final
 expect_eq "$N" "$(pg_q "$url" "SELECT count(*) FROM schema_migrations WHERE state = 'applied' AND NOT dirty")" "all applied"
 expect_eq 20000 "$(pg_q "$url" "SELECT count(*) FROM t$N")" "rows of the last one"
 
+# a runner killed in the middle of a long statement: its session notices
+# within about a second (client_connection_check_interval), rolls back and
+# frees the lock, instead of holding it until the statement ends
+mig_sections "$d/long" 0001 long "CREATE TABLE long_t (x int);
+SELECT pg_sleep(30);" "DROP TABLE long_t;"
+url2=$(t_pg_new_db kill_long)
+"$MIGRATE_BIN" up --dir "$d/long" --database-url "$url2" >/dev/null 2>&1 &
+pid=$!
+for ((i = 0; i < 200; i++)); do
+	[[ -n $(pg_q "$url2" "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND query LIKE '%pg_sleep(30)%' AND pid <> pg_backend_pid()") ]] && break
+	sleep 0.05
+done
+kill -9 "$pid"
+wait "$pid" 2>/dev/null || true
+t0=$SECONDS
+while [[ $(pg_q "$url2" "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = current_database())") != 0 ]]; do
+	((SECONDS - t0 < 10)) || t_fail "the killed runner's lock was still held after 10 s"
+	sleep 0.1
+done
+t_log "lock freed $((SECONDS - t0)) s after kill -9 in a 30 s statement"
+expect_eq 0 "$(pg_q "$url2" "SELECT count(*) FROM pg_tables WHERE tablename = 'long_t'")" "rolled back"
+
 t_done
