@@ -203,12 +203,15 @@ size_t mg_lint_tok_find(struct mg_lint_ctx *ctx, const struct mg_lint_stmt *st,
 char *mg_lint_tok_ident(const struct mg_lint_ctx *ctx, const struct mg_token *t,
 			char *buf, size_t size);
 /* Span [*off, *end) of the i-th (0-based) subcommand of an ALTER TABLE
- * (e.g. "DROP COLUMN email"), found from the tokens since AlterTableCmd
+ * (e.g. "DROP COLUMN email"), found from the text since AlterTableCmd
  * nodes carry no location. False (and the statement's span) if not found. */
 bool mg_lint_cmd_span(struct mg_lint_ctx *ctx, const struct mg_lint_stmt *st,
 		      size_t i, size_t *off, size_t *end);
-/* Span of the first token at or after off that is `word` (case-insensitive)
- * within st; false if none. For pointing at a keyword the tree omits. */
+/* Span of the first token at or after `from` that is `word`
+ * (case-insensitive) within st; false if none. For pointing at a keyword
+ * the tree omits. `from` must be a token boundary (the statement start or
+ * a node's offset); strings, quoted names and comments are skipped. Cheap
+ * (no scanner call), unlike mg_lint_tokens. */
 bool mg_lint_word_span(struct mg_lint_ctx *ctx, const struct mg_lint_stmt *st,
 		       size_t from, const char *word, size_t *off, size_t *end);
 
