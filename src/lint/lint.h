@@ -107,17 +107,31 @@ int mg_lint_exit_code(const struct mg_lint_result *r, const struct mg_lint_opts 
  * The gate `migrate up` runs before executing: lint the up scripts of
  * set->items[i] for which pending[i] is true (pending may be NULL: none),
  * each with the context of every earlier migration (replayed silently,
- * whether applied or not, in version order). Findings are printed to out
- * in the text format (colour if `color`), followed by a one-line verdict
- * when something blocks.
+ * whether applied or not, in version order). Findings at warning and error
+ * level are printed to out (may be NULL) in the text format, with colour if
+ * `color`; infos are not. Rule settings come from opts (NULL: defaults;
+ * mg_lint_opts_from_config builds them from the configuration); its
+ * fail_on is ignored: errors are what block.
  *
- * Returns 0 when nothing blocks; MG_EREFUSED (exit 1) when an error-level
- * finding remains that is neither suppressed in its file
- * (-- migrate:lint-ignore) nor allowed with allow[0..nallow) (rule ids,
- * as given by `migrate up --allow RULE`); MG_EINPUT (exit 2) when a
- * pending script has a syntax error or an unknown rule id, or when an
- * allow entry names no rule. err is filled in both failure cases.
- * opts may be NULL (defaults); its fail_on is ignored (error is the gate).
+ * Returns 0 when nothing blocks; MG_EREFUSED (exit 1, err id
+ * "lint-refused", positioned at the first blocking finding, with a hint)
+ * when an error-level finding remains that is neither suppressed in its
+ * file (-- migrate:lint-ignore RULE -- reason) nor allowed with
+ * allow[0..nallow) (rule ids, as given by `migrate up --allow RULE`);
+ * MG_EINPUT (exit 2, "lint-input-error") when a pending script has a
+ * syntax error or an unknown rule id in a directive; MG_EUSAGE (exit 2,
+ * "unknown-rule", with a did-you-mean) when an allow entry names no rule.
+ *
+ * Typical use in cmd_up.c, after planning and before executing:
+ *
+ *   struct mg_lint_opts lo;
+ *   mg_lint_opts_init(&lo);
+ *   rc = mg_lint_opts_from_config(&lo, &ctx.cfg, &err);
+ *   if (!rc)
+ *           rc = mg_lint_gate_list(&ctx.set, job.migs, job.n, &lo,
+ *                                  allow, nallow, stderr,
+ *                                  isatty(2) && !getenv("NO_COLOR"), &err);
+ *   mg_lint_opts_release(&lo);
  */
 int mg_lint_gate(const struct mg_migset *set, const bool *pending,
 		 const struct mg_lint_opts *opts, const char *const *allow,
