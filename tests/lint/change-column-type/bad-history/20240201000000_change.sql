@@ -1,0 +1,13 @@
+ALTER TABLE orders ALTER COLUMN code TYPE varchar(20);
+ALTER TABLE orders ALTER COLUMN note TYPE varchar(200);
+ALTER TABLE orders ALTER COLUMN qty TYPE smallint;
+ALTER TABLE orders ALTER COLUMN total TYPE numeric(10,2);
+ALTER TABLE orders ALTER COLUMN ratio TYPE numeric(5,4);
+ALTER TABLE orders ALTER COLUMN paid_at TYPE date;
+ALTER TABLE orders ALTER COLUMN placed_at TYPE timestamptz;
+ALTER TABLE orders ALTER COLUMN email TYPE text;
+ALTER TABLE orders ALTER COLUMN meta TYPE jsonb;
+ALTER TABLE orders ALTER COLUMN status TYPE varchar(10);
+ALTER TABLE orders ALTER COLUMN kind TYPE order_status USING kind::order_status;
+ALTER TABLE orders ALTER COLUMN net TYPE cidr;
+ALTER TABLE orders ALTER COLUMN id TYPE text;

@@ -1,0 +1,9 @@
+ALTER TABLE orders ALTER COLUMN id TYPE bigint;
+ALTER TABLE orders ALTER COLUMN code TYPE varchar(50);
+ALTER TABLE orders ALTER COLUMN note TYPE text;
+ALTER TABLE orders ALTER COLUMN total TYPE numeric(14,2);
+ALTER TABLE orders ALTER COLUMN qty TYPE numeric;
+ALTER TABLE orders ALTER COLUMN day TYPE timestamptz;
+ALTER TABLE orders ALTER COLUMN net TYPE inet;
+ALTER TABLE orders ALTER COLUMN status TYPE text;
+ALTER TABLE orders ALTER COLUMN body TYPE citext;
