@@ -1,0 +1,3 @@
+-- the earlier labels are unknown: a warning
+ALTER TYPE order_status RENAME TO order_status_old;
+CREATE TYPE order_status AS ENUM ('pending', 'paid', 'shipped');
