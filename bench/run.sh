@@ -24,7 +24,8 @@
 # one-time `npm ci` of the peers (skipped with a note when it fails).
 #
 # Exit status: 0 when every figure was measured (targets met or not; they
-# are reported, not enforced); 1 when a measurement failed; 2 usage.
+# are reported, not enforced); 1 when a measurement failed (bench/runner.sh
+# failing still leaves the other figures in the table); 2 usage.
 set -euo pipefail
 
 bench_dir=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)
@@ -35,6 +36,7 @@ usage() {
 }
 
 QUICK=0
+FAILED=0
 PEERS=1
 ONLY=
 RUNS_OPT=
@@ -334,13 +336,16 @@ if want up; then
 			bash "$bench_dir/runner.sh" "$UP_N" >"$logs/runner.md" 2>"$logs/runner.err"; then
 			echo "bench: bench/runner.sh failed; see bench/results/logs/runner.err:" >&2
 			tail -n 20 "$logs/runner.err" >&2
-			exit 1
+			note "bench/runner.sh failed, so there are no up figures: $(tail -n 1 "$logs/runner.err" | sed "s|$root/||g")"
+			FAILED=1
 		fi
-		# Its Markdown rows: | label | seconds | ms per migration |
+		# Its Markdown table: | figure | wall s | [client CPU s |] ... |
 		awk -F'|' -v n="$UP_N" -v runs="$RUNS_SLOW" '
+			/^\| *figure/ { cpucol = 0; for (i = 3; i < NF; i++) if ($i ~ /CPU/) cpucol = i; next }
 			/^\| / && $3 ~ /[0-9]/ {
 				gsub(/^ +| +$/, "", $2); gsub(/ /, "", $3)
-				printf "up\t%s\trunner.sh\twall=%s\tcpu=\trss_kb=\twalls=\truns=%s\tn=%s\n", $2, $3, runs, n
+				c = cpucol ? $cpucol : ""; gsub(/ /, "", c)
+				printf "up\t%s\trunner.sh\twall=%s\tcpu=%s\trss_kb=\twalls=\truns=%s\tn=%s\n", $2, $3, c, runs, n
 			}' "$logs/runner.md" >>"$rows"
 		if ((!PEERS)); then
 			note "--no-peers: bench/runner.sh runs dbmate by itself when bench/node_modules has it; its dbmate rows are left out here"
@@ -556,7 +561,9 @@ if up:
     peers_ok = bool(res["peers"])
     n = up[0].get("n")
     P("")
-    P("UP  (bench/runner.sh %s, median of %d runs, wall seconds; each run starts from a fresh database)" % (n, res["runs"]["slow"]))
+    P("UP  (bench/runner.sh %s, median of %d runs; each run starts from a fresh database;" % (n, res["runs"]["slow"]))
+    P("     client CPU = user+system of the client process, not the PostgreSQL server's)")
+    P("  %-62s %9s %9s %8s" % ("figure", "wall s", "CPU s", "ms/migr."))
     rows_up = []
     for r in up:
         if not peers_ok and "dbmate" in r["case"]:
@@ -564,8 +571,9 @@ if up:
         per = ""
         if re.search(r"migrate up \(\d+ pending\)|floor|single-transaction|dbmate up", r["case"]):
             per = "%.2f" % (r["wall"] * 1000 / n)
-        rows_up.append({"figure": r["case"], "wall_s": r["wall"], "ms_per_migration": float(per) if per else None})
-        P("  %-62s %9.4f s  %s" % (r["case"], r["wall"], (per + " ms/migration") if per else ""))
+        rows_up.append({"figure": r["case"], "wall_s": r["wall"], "client_cpu_s": r["cpu"],
+                        "ms_per_migration": float(per) if per else None})
+        P("  %-62s %9.4f %9s %8s" % (r["case"], r["wall"], fmt(r["cpu"], 4), per))
     res["up"] = {"n": n, "runs": res["runs"]["slow"], "source": "bench/runner.sh", "figures": rows_up}
 
     def find(db, pat):
@@ -642,3 +650,4 @@ with open(out_path, "w", encoding="utf-8") as f:
     f.write("\n")
 PY
 echo "bench: results in bench/results/latest.json; logs in bench/results/logs/" >&2
+exit "$FAILED"
