@@ -114,6 +114,20 @@ static bool tokens_create(struct mg_lint_ctx *ctx, const struct mg_lint_stmt *s,
 	return same(a, b, schema, name);
 }
 
+/* Created earlier in this script by a CREATE TABLE the grammar could not
+ * parse (SQLite's AUTOINCREMENT, newer PostgreSQL syntax): the catalog
+ * does not know it, but it is just as new. */
+static bool created_unparsed(struct mg_lint_ctx *ctx, size_t upto,
+			     const char *schema, const char *name)
+{
+	for (size_t j = 0; j < upto; j++) {
+		const struct mg_lint_stmt *s = mg_lint_stmt_at(ctx, j);
+		if (s && !s->kind && tokens_create(ctx, s, schema, name))
+			return true;
+	}
+	return false;
+}
+
 /*
  * Is schema.name taken over again after statement `from`? Fills *c with
  * the replacement's columns when they can be known.
@@ -223,6 +237,8 @@ static void report(struct mg_lint_ctx *ctx, const struct mg_lint_stmt *st,
 
 	if (origin == MG_ORIGIN_NEW)
 		return; /* created earlier in this script: empty, unused */
+	if (!t && created_unparsed(ctx, st->index, schema, name))
+		return;
 	if (t && (t->temp || (t->kind != MG_REL_TABLE && t->kind != MG_REL_FOREIGN)))
 		return; /* temp tables die with the session; DROP TABLE on a view fails */
 	snprintf(shown, sizeof(shown), "%s%s%s", schema && schema[0] ? schema : "",

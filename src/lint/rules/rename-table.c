@@ -113,6 +113,20 @@ static bool tokens_create(struct mg_lint_ctx *ctx, const struct mg_lint_stmt *s,
 	return same(a, b, schema, name);
 }
 
+/* Created earlier in this script by a CREATE TABLE the grammar could not
+ * parse (SQLite's AUTOINCREMENT, newer PostgreSQL syntax): the catalog
+ * does not know it, but it is just as new. */
+static bool created_unparsed(struct mg_lint_ctx *ctx, size_t upto,
+			     const char *schema, const char *name)
+{
+	for (size_t j = 0; j < upto; j++) {
+		const struct mg_lint_stmt *s = mg_lint_stmt_at(ctx, j);
+		if (s && !s->kind && tokens_create(ctx, s, schema, name))
+			return true;
+	}
+	return false;
+}
+
 /* Is schema.name defined again after statement `from`? *c gets the new
  * table's columns when they can be known. */
 static bool replaced_later(struct mg_lint_ctx *ctx, size_t from,
@@ -180,7 +194,8 @@ static void report(struct mg_lint_ctx *ctx, const struct mg_lint_stmt *st,
 	struct scratch *sc;
 	char shown[2 * NAMELEN + 2];
 
-	if (mg_lint_table_origin(ctx, t) == MG_ORIGIN_NEW)
+	if (mg_lint_table_origin(ctx, t) == MG_ORIGIN_NEW ||
+	    (!t && created_unparsed(ctx, st->index, schema, name)))
 		return;
 	if (t && (t->temp || (t->kind != MG_REL_TABLE && t->kind != MG_REL_FOREIGN)))
 		return;
