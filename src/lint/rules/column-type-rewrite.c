@@ -258,6 +258,52 @@ static void one(struct mg_lint_ctx *ctx, const struct mg_lint_stmt *st,
 	}
 }
 
+/* Token level: CREATE [TEMP|UNLOGGED] TABLE [IF NOT EXISTS] name. */
+static bool tokens_create(struct mg_lint_ctx *ctx, const struct mg_lint_stmt *s,
+			  const char *schema, const char *name)
+{
+	size_t n, i = 1;
+	const struct mg_token *t = mg_lint_tokens(ctx, s, &n);
+	const char *text = mg_lint_text(ctx);
+	char a[64] = "", b[64] = "";
+
+	if (!mg_lint_tok_match(ctx, s, 0, "CREATE", NULL))
+		return false;
+	while (i < n && (mg_lint_tok_match(ctx, s, i, "TEMP", NULL) ||
+			 mg_lint_tok_match(ctx, s, i, "TEMPORARY", NULL) ||
+			 mg_lint_tok_match(ctx, s, i, "UNLOGGED", NULL)))
+		i++;
+	if (!mg_lint_tok_match(ctx, s, i, "TABLE", NULL))
+		return false;
+	i++;
+	if (mg_lint_tok_match(ctx, s, i, "IF", "NOT", "EXISTS", NULL))
+		i += 3;
+	if (i >= n)
+		return false;
+	if (i + 2 < n && text[t[i + 1].off] == '.') {
+		mg_lint_tok_ident(ctx, &t[i], a, sizeof(a));
+		mg_lint_tok_ident(ctx, &t[i + 2], b, sizeof(b));
+	} else {
+		mg_lint_tok_ident(ctx, &t[i], b, sizeof(b));
+	}
+	return !strcmp(b, name) &&
+	       !strcmp(a[0] ? a : "public", schema && schema[0] ? schema : "public");
+}
+
+/* Created earlier in this script by a CREATE TABLE the grammar could not
+ * parse (newer PostgreSQL syntax, SQLite's AUTOINCREMENT): the catalog
+ * does not know it, but it is just as new. */
+static bool created_unparsed(struct mg_lint_ctx *ctx, size_t upto,
+			     const char *schema, const char *name)
+{
+	for (size_t j = 0; j < upto && name; j++) {
+		const struct mg_lint_stmt *s = mg_lint_stmt_at(ctx, j);
+		if (s && !s->kind && tokens_create(ctx, s, schema, name))
+			return true;
+	}
+	return false;
+}
+
 static void check(struct mg_lint_ctx *ctx, const struct mg_lint_stmt *st)
 {
 	const cJSON *rel = mg_node_get(st->node, "relation");
@@ -270,6 +316,9 @@ static void check(struct mg_lint_ctx *ctx, const struct mg_lint_stmt *st)
 	if (ot && strcmp(ot, "OBJECT_TABLE"))
 		return;
 	if (mg_lint_table_origin(ctx, t) == MG_ORIGIN_NEW)
+		return;
+	if ((!t || t->stub) && created_unparsed(ctx, st->index, mg_node_str(rel, "schemaname"),
+				   mg_node_str(rel, "relname")))
 		return;
 	if (t && (t->temp || t->kind == MG_REL_FOREIGN))
 		return;

@@ -237,7 +237,7 @@ static void report(struct mg_lint_ctx *ctx, const struct mg_lint_stmt *st,
 
 	if (origin == MG_ORIGIN_NEW)
 		return; /* created earlier in this script: empty, unused */
-	if (!t && created_unparsed(ctx, st->index, schema, name))
+	if ((!t || t->stub) && created_unparsed(ctx, st->index, schema, name))
 		return;
 	if (t && (t->temp || (t->kind != MG_REL_TABLE && t->kind != MG_REL_FOREIGN)))
 		return; /* temp tables die with the session; DROP TABLE on a view fails */

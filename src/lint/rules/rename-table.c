@@ -195,7 +195,7 @@ static void report(struct mg_lint_ctx *ctx, const struct mg_lint_stmt *st,
 	char shown[2 * NAMELEN + 2];
 
 	if (mg_lint_table_origin(ctx, t) == MG_ORIGIN_NEW ||
-	    (!t && created_unparsed(ctx, st->index, schema, name)))
+	    ((!t || t->stub) && created_unparsed(ctx, st->index, schema, name)))
 		return;
 	if (t && (t->temp || (t->kind != MG_REL_TABLE && t->kind != MG_REL_FOREIGN)))
 		return;
