@@ -44,12 +44,23 @@ pg_q "$url" "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datnam
 wait "$HP" || true
 expect_eq "$before" "$(pg_schema "$url")" "schema after lock timeouts"
 
-# ---- a retry that succeeds once the other session lets go
-hold_lock 1
-expect_exit 0 M up --dir "$m" --database-url "$url" --lock-timeout 300ms --lock-retries 5 --lock-retry-backoff 200ms
-expect_contains "$ERR" "retry 1 of 5"
-expect_contains "$OUT" "applied  0002_alter.sql"
+# ---- a retry that succeeds once the other session lets go (released
+# only after the first retry was announced, whatever the machine's speed)
+hold_lock 60
+"$MIGRATE_BIN" up --dir "$m" --database-url "$url" --lock-timeout 300ms --lock-retries 20 \
+	--lock-retry-backoff 200ms >"$d/retry.out" 2>"$d/retry.err" &
+rp=$!
+for ((i = 0; i < 400; i++)); do
+	grep -q "retry 1 of 20" "$d/retry.err" 2>/dev/null && break
+	sleep 0.05
+done
+pg_q "$url" "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND query LIKE '%pg_sleep(60)%'" >/dev/null
 wait "$HP" || true
+rc=0
+wait "$rp" || rc=$?
+expect_eq 0 "$rc" "exit after a successful retry ($(cat "$d/retry.err"))"
+expect_contains "$d/retry.err" "retry 1 of 20"
+expect_contains "$d/retry.out" "applied  0002_alter.sql"
 
 # ---- statement_timeout (off by default) cancels a long statement
 mig_sections "$m" 0003 slow "SELECT pg_sleep(3);" "SELECT 1;"
@@ -59,12 +70,12 @@ expect_contains "$ERR" "statement_timeout (200ms) cancelled it"
 rm "$m/0003_slow.sql"
 
 # ---- a second runner waits for the advisory lock and names the holder
-mig_sections "$m" 0003 slow "CREATE TABLE slow (x int); SELECT pg_sleep(2);" "DROP TABLE slow;"
+mig_sections "$m" 0003 slow "CREATE TABLE slow (x int); SELECT pg_sleep(3);" "DROP TABLE slow;"
 mig_sections "$m" 0004 next "CREATE TABLE next_t (x int);" "DROP TABLE next_t;"
 "$MIGRATE_BIN" up --dir "$m" --database-url "$url" >"$d/first.out" 2>"$d/first.err" &
 fp=$!
 for ((i = 0; i < 200; i++)); do
-	hpid=$(pg_q "$url" "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'migrate' AND query LIKE '%pg_sleep(2)%'")
+	hpid=$(pg_q "$url" "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'migrate' AND query LIKE '%pg_sleep(3)%'")
 	[[ -n "$hpid" ]] && break
 	sleep 0.05
 done

@@ -45,7 +45,7 @@ t_log "runners that applied something: $(grep -l '^applied ' "$d"/out.* | wc -l)
 
 # another process holds the write lock: the runner waits, says who, goes on
 mig_sections "$m" 0100 late "CREATE TABLE late (x INTEGER);" "DROP TABLE late;"
-python3 - "$db" 1.5 >"$d/holder.out" 2>&1 <<'EOF' &
+python3 - "$db" 3 >"$d/holder.out" 2>&1 <<'EOF' &
 import sqlite3, sys, time
 c = sqlite3.connect(sys.argv[1], isolation_level=None)
 c.execute("BEGIN IMMEDIATE")
