@@ -58,10 +58,15 @@ struct mg_lint_ctx {
 	const char *path;
 	struct mg_catalog *cat;     /* the active catalog (maybe a scratch copy) */
 	unsigned gen, up_gen;
-	struct mg_parse parse;
-	struct stmt_info *st;
-	size_t nst;
-	size_t cur;                 /* statement being checked */
+	struct mg_parse parse;      /* the current window's statements */
+	struct stmt_info *st;       /* ... nst of them, st[i] is statement */
+	size_t nst;                 /* number base + i of the script */
+	size_t base;
+	size_t total;               /* statements in the whole script */
+	size_t cur;                 /* statement being checked (in st) */
+	/* transaction state carried from one window to the next */
+	bool tx_in, tx_expl, tx_prev, tx_prev_ends;
+	unsigned tx_num, tx_next, tx_prev_txn;
 	size_t rule_idx;            /* rule being run */
 	void **states;              /* per-rule scratch, owned */
 	struct mg_txn_lock *tx;     /* locks held by the open transaction */
@@ -307,7 +312,8 @@ static void emit(struct mg_lint_ctx *ctx, size_t si, size_t off, size_t len,
 
 	if (sev == MG_SEV_OFF)
 		return;
-	if (suppressible && mg_suppress_match(&ctx->sup, rule, si)) {
+	if (suppressible && mg_suppress_match(&ctx->sup, rule,
+					      si < ctx->nst ? ctx->base + si : SIZE_MAX)) {
 		ctx->suppressed++;
 		return;
 	}
@@ -317,7 +323,7 @@ static void emit(struct mg_lint_ctx *ctx, size_t si, size_t off, size_t len,
 	}
 	make_diag(&d, ctx->src, ctx->path, off, len, soff, send, rule, sev, msg,
 		  help, si >= ctx->nst);
-	d.stmt_index = si;
+	d.stmt_index = si < ctx->nst ? ctx->base + si : SIZE_MAX;
 	if (si < ctx->nst) { /* hash each statement's text once */
 		struct stmt_info *x = &ctx->st[si];
 		if (!x->digested) {
@@ -446,9 +452,14 @@ const char *mg_lint_text(const struct mg_lint_ctx *ctx)
 
 static struct stmt_info *info_of(struct mg_lint_ctx *ctx, const struct mg_lint_stmt *st)
 {
-	if (!st || st->index >= ctx->nst || &ctx->st[st->index].ls != st)
+	size_t i;
+
+	if (!st || st->index < ctx->base)
 		return NULL;
-	return &ctx->st[st->index];
+	i = st->index - ctx->base;
+	if (i >= ctx->nst || &ctx->st[i].ls != st)
+		return NULL;
+	return &ctx->st[i];
 }
 
 const struct mg_token *mg_lint_tokens(struct mg_lint_ctx *ctx,
@@ -755,12 +766,14 @@ bool mg_lint_script_no_tx(const struct mg_lint_ctx *ctx)
 
 size_t mg_lint_nstmts(const struct mg_lint_ctx *ctx)
 {
-	return ctx->nst;
+	return ctx->total;
 }
 
 const struct mg_lint_stmt *mg_lint_stmt_at(const struct mg_lint_ctx *ctx, size_t i)
 {
-	return i < ctx->nst ? &ctx->st[i].ls : NULL;
+	if (i < ctx->base || i - ctx->base >= ctx->nst)
+		return NULL; /* outside the window of a very long script */
+	return &ctx->st[i - ctx->base].ls;
 }
 
 void *mg_lint_state(struct mg_lint_ctx *ctx, size_t size)
@@ -1382,29 +1395,30 @@ static enum txn_kind txn_kind(struct mg_lint_ctx *ctx, struct stmt_info *si)
 
 static void mark_transactions(struct mg_lint_ctx *ctx)
 {
-	bool in = !ctx->in->no_tx, expl = false;
-	unsigned num = in ? 1 : 0, next = in ? 2 : 1;
-
 	for (size_t i = 0; i < ctx->nst; i++) {
 		struct stmt_info *si = &ctx->st[i];
 		enum txn_kind k = txn_kind(ctx, si);
-		if (k == TX_BEGIN && !in) {
-			in = true;
-			expl = true;
-			num = next++;
+		if (k == TX_BEGIN && !ctx->tx_in) {
+			ctx->tx_in = true;
+			ctx->tx_expl = true;
+			ctx->tx_num = ctx->tx_next++;
 		}
-		si->ls.in_txn = in;
-		si->ls.explicit_txn = in && expl;
-		si->ls.txn = in ? num : 0;
-		if (k == TX_END && in) {
+		si->ls.in_txn = ctx->tx_in;
+		si->ls.explicit_txn = ctx->tx_in && ctx->tx_expl;
+		si->ls.txn = ctx->tx_in ? ctx->tx_num : 0;
+		if (k == TX_END && ctx->tx_in) {
 			si->ends_txn = true;
-			in = false;
-			expl = false;
-			num = 0;
+			ctx->tx_in = false;
+			ctx->tx_expl = false;
+			ctx->tx_num = 0;
 		}
 	}
 }
 
+/* Add statement i's locks to the open transaction's record: one entry per
+ * relation, with the strongest mode taken so far and the statement that
+ * first took that mode (so the record stays as small as the number of
+ * relations, whatever the number of statements). */
 static void record_txn_locks(struct mg_lint_ctx *ctx, size_t i)
 {
 	struct stmt_info *si = &ctx->st[i];
@@ -1415,11 +1429,27 @@ static void record_txn_locks(struct mg_lint_ctx *ctx, size_t i)
 	}
 	ensure_locks(ctx, &si->ls);
 	for (size_t k = 0; k < si->nlocks; k++) {
-		struct mg_txn_lock *t;
-		MG_GROW(ctx->tx, ctx->captx, ctx->ntx + 1);
-		t = &ctx->tx[ctx->ntx++];
-		t->lock = si->locks[k];
-		t->stmt_index = i;
+		const struct mg_lock *l = &si->locks[k];
+		struct mg_txn_lock *t = NULL;
+		for (size_t j = 0; j < ctx->ntx; j++) {
+			if (!strcmp(ctx->tx[j].lock.relation, l->relation) &&
+			    !strcmp(ctx->tx[j].lock.schema, l->schema)) {
+				t = &ctx->tx[j];
+				break;
+			}
+		}
+		if (t) {
+			if (l->mode <= t->lock.mode) {
+				t->lock.rewrite |= l->rewrite;
+				t->lock.scan |= l->scan;
+				continue;
+			}
+		} else {
+			MG_GROW(ctx->tx, ctx->captx, ctx->ntx + 1);
+			t = &ctx->tx[ctx->ntx++];
+		}
+		t->lock = *l;
+		t->stmt_index = ctx->base + i;
 		t->off = si->ls.stmt->off;
 	}
 }
@@ -1572,7 +1602,7 @@ static void sqlite_report(struct mg_lint_ctx *ctx)
 		    "(sqlite.org/lang.html has the syntax SQLite accepts)");
 }
 
-static void free_ctx(struct mg_lint_ctx *ctx)
+static void free_window(struct mg_lint_ctx *ctx)
 {
 	for (size_t i = 0; i < ctx->nst; i++) {
 		free(ctx->st[i].toks);
@@ -1581,6 +1611,14 @@ static void free_ctx(struct mg_lint_ctx *ctx)
 			free((void *)ctx->st[i].ls.tokens);
 	}
 	free(ctx->st);
+	ctx->st = NULL;
+	ctx->nst = 0;
+	mg_parse_release(&ctx->parse);
+}
+
+static void free_ctx(struct mg_lint_ctx *ctx)
+{
+	free_window(ctx);
 	if (ctx->states) {
 		for (size_t i = 0; i < ctx->e->nrules; i++)
 			free(ctx->states[i]);
@@ -1589,9 +1627,100 @@ static void free_ctx(struct mg_lint_ctx *ctx)
 	free(ctx->tx);
 	free(ctx->sqlite_err);
 	mg_suppress_release(&ctx->sup);
-	mg_parse_release(&ctx->parse);
 	mg_diags_release(&ctx->found);
 }
+
+/* Parse text[off, end) as the next window of the script: its statements
+ * become ctx->st[0..nst), numbered from ctx->base. */
+static void load_window(struct mg_lint_ctx *ctx, size_t off, size_t end)
+{
+	const struct mg_script_in *in = ctx->in;
+
+	mg_pg_parse(in->src->text, off, end, &ctx->parse);
+	ctx->nst = ctx->parse.n;
+	ctx->st = mg_xcalloc(ctx->nst + 1, sizeof(*ctx->st));
+	for (size_t i = 0; i < ctx->nst; i++) {
+		struct stmt_info *si = &ctx->st[i];
+		const struct mg_stmt *s = &ctx->parse.stmts[i];
+		si->ls.stmt = s;
+		si->ls.kind = s->tree ? s->kind : NULL;
+		si->ls.node = s->tree ? mg_node_unwrap(s->tree, NULL) : NULL;
+		si->ls.index = ctx->base + i;
+		if (!s->tree && !in->silent) {
+			struct mg_token *tk = NULL;
+			long k = mg_pg_scan(in->src->text, s->off, s->end, &tk);
+			si->ls.tokens = tk;
+			si->ls.ntokens = k > 0 ? (size_t)k : 0;
+		}
+	}
+}
+
+/* Check, then apply, every statement of the current window. */
+static void walk_window(struct mg_lint_ctx *ctx)
+{
+	const struct mg_script_in *in = ctx->in;
+	int pgv = pg_version(ctx->e);
+	bool sqlite = dialect(ctx->e) == MG_LINT_SQLITE;
+
+	if (in->silent) {
+		for (size_t i = 0; i < ctx->nst; i++)
+			if (ctx->st[i].ls.node)
+				mg_catalog_apply(ctx->cat, ctx->st[i].ls.kind,
+						 ctx->st[i].ls.node);
+		return;
+	}
+	mark_transactions(ctx);
+	for (size_t i = 0; i < ctx->nst; i++) {
+		struct stmt_info *si = &ctx->st[i];
+		const struct mg_stmt *s = si->ls.stmt;
+		bool prev = i ? true : ctx->tx_prev;
+		unsigned prev_txn = i ? ctx->st[i - 1].ls.txn : ctx->tx_prev_txn;
+		bool prev_ends = i ? ctx->st[i - 1].ends_txn : ctx->tx_prev_ends;
+		if (!si->ls.in_txn || !prev || si->ls.txn != prev_txn || prev_ends)
+			ctx->ntx = 0;
+		if (s->tree) {
+			run_rules(ctx, i, false);
+		} else if (ctx->parse.fatal && !sqlite) {
+			engine_diag(ctx, i, ctx->parse.fatal_off, 0, "syntax-error",
+				    ctx->parse.fatal, "fix the SQL: a string, quoted "
+				    "identifier, dollar-quoted body or comment is not "
+				    "closed");
+		} else if (sqlite) {
+			run_rules(ctx, i, true);
+		} else if (pgv > 15) {
+			char msg[512];
+			snprintf(msg, sizeof(msg), "the PostgreSQL 15 grammar cannot "
+				 "parse this statement (%s); checked with token-level "
+				 "rules only", s->error ? s->error : "syntax error");
+			engine_diag(ctx, i, s->error_off, 0, "unparsed-statement",
+				    msg, NULL);
+			run_rules(ctx, i, true);
+		} else {
+			engine_diag(ctx, i, s->error_off, 0, "syntax-error",
+				    s->error ? s->error : "syntax error", NULL);
+		}
+		if (in->visit) {
+			ctx->cur = i;
+			ctx->rule_idx = SIZE_MAX;
+			in->visit(ctx, &si->ls, in->visit_arg);
+		}
+		record_txn_locks(ctx, i);
+		if (si->ls.node)
+			mg_catalog_apply(ctx->cat, si->ls.kind, si->ls.node);
+	}
+	if (ctx->nst) {
+		ctx->tx_prev = true;
+		ctx->tx_prev_txn = ctx->st[ctx->nst - 1].ls.txn;
+		ctx->tx_prev_ends = ctx->st[ctx->nst - 1].ends_txn;
+	}
+}
+
+/* Scripts bigger than this are split by the scanner first; with more than
+ * MAX_WINDOW statements they are parsed and walked MAX_WINDOW statements at
+ * a time, so memory stays proportional to a window, not to the script
+ * (mg_lint_stmt_at then sees the current window only). */
+#define WINDOW_BYTES ((size_t)256 << 10)
+#define MAX_WINDOW 2000
 
 int mg_engine_script(struct mg_engine *e, const struct mg_script_in *in,
 		     struct mg_diags *out, struct mg_report_summary *sum)
@@ -1600,9 +1729,9 @@ int mg_engine_script(struct mg_engine *e, const struct mg_script_in *in,
 	struct mg_directives own = { 0 };
 	const struct mg_directives *dirs = in->dirs;
 	bool savepoint = false;
-	size_t *offs = NULL;
-	int pgv = pg_version(e);
-	bool sqlite = dialect(e) == MG_LINT_SQLITE;
+	size_t *offs = NULL, *spans = NULL;
+	long nspans = -1;
+	bool windowed = false;
 
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.e = e;
@@ -1611,6 +1740,9 @@ int mg_engine_script(struct mg_engine *e, const struct mg_script_in *in,
 	ctx.path = in->path ? in->path : in->src->path;
 	ctx.rule_idx = SIZE_MAX;
 	ctx.cur = SIZE_MAX;
+	ctx.tx_in = !in->no_tx;
+	ctx.tx_num = ctx.tx_in ? 1 : 0;
+	ctx.tx_next = ctx.tx_in ? 2 : 1;
 	if (in->is_down && in->silent)
 		return 0; /* a downgrade never changes the state carried on */
 	ctx.cat = e->cat;
@@ -1624,90 +1756,70 @@ int mg_engine_script(struct mg_engine *e, const struct mg_script_in *in,
 	if (!in->is_down)
 		e->last_up_gen = ctx.gen;
 
-	mg_pg_parse(in->src->text, in->off, in->end, &ctx.parse);
-	ctx.nst = ctx.parse.n;
-	ctx.st = mg_xcalloc(ctx.nst + 1, sizeof(*ctx.st));
-	offs = mg_xcalloc(ctx.nst + 1, sizeof(*offs));
-	for (size_t i = 0; i < ctx.nst; i++) {
-		struct stmt_info *si = &ctx.st[i];
-		const struct mg_stmt *s = &ctx.parse.stmts[i];
-		si->ls.stmt = s;
-		si->ls.kind = s->tree ? s->kind : NULL;
-		si->ls.node = s->tree ? mg_node_unwrap(s->tree, NULL) : NULL;
-		si->ls.index = i;
-		if (!s->tree && !in->silent) {
-			struct mg_token *tk = NULL;
-			long k = mg_pg_scan(in->src->text, s->off, s->end, &tk);
-			si->ls.tokens = tk;
-			si->ls.ntokens = k > 0 ? (size_t)k : 0;
+	if (in->end - in->off > WINDOW_BYTES) {
+		char *err = NULL;
+		size_t eo;
+		nspans = mg_pg_split(in->src->text, in->off, in->end, &spans, &err, &eo);
+		free(err);
+		windowed = nspans > MAX_WINDOW;
+	}
+	if (windowed) {
+		ctx.total = (size_t)nspans;
+		offs = mg_xcalloc(ctx.total + 1, sizeof(*offs));
+		for (size_t i = 0; i < ctx.total; i++)
+			offs[i] = spans[2 * i];
+	} else {
+		load_window(&ctx, in->off, in->end);
+		ctx.total = ctx.nst;
+		offs = mg_xcalloc(ctx.total + 1, sizeof(*offs));
+		for (size_t i = 0; i < ctx.nst; i++)
+			offs[i] = ctx.st[i].ls.stmt->off;
+	}
+
+	if (!in->silent) {
+		if (!dirs) {
+			struct mg_err err = MG_ERR_INIT;
+			if (mg_directives_scan(in->src, in->off, in->end, &own, &err)) {
+				size_t off = err.line ? line_col_off(in->src, err.line,
+								     err.col) : in->off;
+				engine_diag(&ctx, SIZE_MAX, off, 0, "input-error",
+					    err.msg ? err.msg : "bad directive", err.hint);
+				mg_directives_release(&own);
+			}
+			mg_err_release(&err);
+			dirs = &own;
 		}
-		offs[i] = s->off;
+		mg_suppress_build(&ctx.sup, dirs, in->off, in->end, offs, ctx.total);
+		report_ignores(&ctx, false);
+#ifdef MG_HAVE_SQLITE_SPLIT
+		if (dialect(e) == MG_LINT_SQLITE)
+			sqlite_validate(&ctx);
+#endif
+	}
+
+	if (!windowed) {
+		walk_window(&ctx);
+	} else {
+		size_t done = 0;
+		for (size_t w = 0; w < ctx.total; w += MAX_WINDOW) {
+			size_t last = w + MAX_WINDOW < ctx.total ? w + MAX_WINDOW : ctx.total;
+			free_window(&ctx);
+			ctx.base = done;
+			load_window(&ctx, spans[2 * w], spans[2 * (last - 1) + 1]);
+			walk_window(&ctx);
+			done += ctx.nst;
+		}
+		ctx.total = done;
 	}
 	if (in->silent) {
-		for (size_t i = 0; i < ctx.nst; i++)
-			if (ctx.st[i].ls.node)
-				mg_catalog_apply(ctx.cat, ctx.st[i].ls.kind, ctx.st[i].ls.node);
 		free(offs);
+		free(spans);
 		free_ctx(&ctx);
+		if (savepoint)
+			mg_catalog_rollback(e->cat);
 		return 0;
 	}
-	mark_transactions(&ctx);
 
-	if (!dirs) {
-		struct mg_err err = MG_ERR_INIT;
-		if (mg_directives_scan(in->src, in->off, in->end, &own, &err)) {
-			size_t off = err.line ? line_col_off(in->src, err.line, err.col) :
-						in->off;
-			engine_diag(&ctx, SIZE_MAX, off, 0, "input-error",
-				    err.msg ? err.msg : "bad directive", err.hint);
-			mg_directives_release(&own);
-		}
-		mg_err_release(&err);
-		dirs = &own;
-	}
-	mg_suppress_build(&ctx.sup, dirs, in->off, in->end, offs, ctx.nst);
-	report_ignores(&ctx, false);
-#ifdef MG_HAVE_SQLITE_SPLIT
-	if (sqlite)
-		sqlite_validate(&ctx);
-#endif
-
-	for (size_t i = 0; i < ctx.nst; i++) {
-		struct stmt_info *si = &ctx.st[i];
-		const struct mg_stmt *s = si->ls.stmt;
-		if (!si->ls.in_txn || !i || si->ls.txn != ctx.st[i - 1].ls.txn ||
-		    ctx.st[i - 1].ends_txn)
-			ctx.ntx = 0;
-		if (s->tree) {
-			run_rules(&ctx, i, false);
-		} else if (ctx.parse.fatal && !sqlite) {
-			engine_diag(&ctx, i, ctx.parse.fatal_off, 0, "syntax-error",
-				    ctx.parse.fatal, "fix the SQL: a string, quoted "
-				    "identifier, dollar-quoted body or comment is not "
-				    "closed");
-		} else if (sqlite) {
-			run_rules(&ctx, i, true);
-		} else if (pgv > 15) {
-			char msg[512];
-			snprintf(msg, sizeof(msg), "the PostgreSQL 15 grammar cannot "
-				 "parse this statement (%s); checked with token-level "
-				 "rules only", s->error ? s->error : "syntax error");
-			engine_diag(&ctx, i, s->error_off, 0, "unparsed-statement",
-				    msg, NULL);
-			run_rules(&ctx, i, true);
-		} else {
-			engine_diag(&ctx, i, s->error_off, 0, "syntax-error",
-				    s->error ? s->error : "syntax error", NULL);
-		}
-		if (in->visit) {
-			ctx.cur = i;
-			ctx.rule_idx = SIZE_MAX;
-			in->visit(&ctx, &si->ls, in->visit_arg);
-		}
-		record_txn_locks(&ctx, i);
-		if (si->ls.node)
-			mg_catalog_apply(ctx.cat, si->ls.kind, si->ls.node);
-	}
 	ctx.cur = SIZE_MAX;
 	for (size_t r = 0; r < e->nrules; r++) {
 		if (e->sev[r] == MG_SEV_OFF || !mg_rules[r]->script_end)
@@ -1729,12 +1841,13 @@ int mg_engine_script(struct mg_engine *e, const struct mg_script_in *in,
 		default: break;
 		}
 	}
-	sum->statements += ctx.nst;
+	sum->statements += ctx.total;
 	sum->suppressed += ctx.suppressed;
 	mg_diags_append(out, &ctx.found);
 	{
 		int rc = ctx.input_error ? MG_EINPUT : 0;
 		free(offs);
+		free(spans);
 		free_ctx(&ctx);
 		mg_directives_release(&own);
 		if (savepoint)
