@@ -83,19 +83,21 @@ dbmate_pg_url() {
 }
 
 dbmate_seed() {
-	local url=$1 dir=$2 first one rest
+	local url=$1 dir=$2 one rest all=()
 	shift 2
+	# (No `| head` here: callers run with pipefail, and SIGPIPE would count.)
+	mapfile -t all < <(find "$dir" -maxdepth 1 -name '*.sql' -printf '%f\n' | LC_ALL=C sort)
+	((${#all[@]})) || return 1
 	one=$(mktemp -d "${TMPDIR:-/tmp}/bench-dbmate-one.XXXXXX")
-	first=$(cd -- "$dir" && ls -1 -- *.sql | sort | head -n 1)
-	cp -- "$dir/$first" "$one/"
+	cp -- "$dir/${all[0]}" "$one/"
 	if ! "$DBMATE" -u "$url" -d "$one" --no-dump-schema up >/dev/null; then
 		rm -rf -- "$one"
 		return 1
 	fi
 	rm -rf -- "$one"
 	# The other versions: the digits before the first "_" of each name.
-	rest=$(cd -- "$dir" && ls -1 -- *.sql | sort | tail -n +2 | sed 's/_.*//' |
+	((${#all[@]} > 1)) || return 0
+	rest=$(printf '%s\n' "${all[@]:1}" | sed 's/_.*//' |
 		awk '{ printf "%s('\''%s'\'')", (NR > 1 ? "," : ""), $0 }')
-	[[ -z $rest ]] && return 0
 	printf 'INSERT INTO schema_migrations (version) VALUES %s;\n' "$rest" | "$@" >/dev/null
 }

@@ -394,8 +394,12 @@ if want status; then
 	cmd_d=()
 	if [[ -n $DBMATE ]]; then
 		dsq=$tmp/status-dbmate.sqlite3
-		dbmate_seed "sqlite:$dsq" "$big" sqlite3 "$dsq"
-		cmd_d=("$DBMATE" -u "sqlite:$dsq" -d "$big" status)
+		if dbmate_seed "sqlite:$dsq" "$big" sqlite3 "$dsq"; then
+			cmd_d=("$DBMATE" -u "sqlite:$dsq" -d "$big" status)
+		else
+			note "could not prepare dbmate's SQLite ledger: no dbmate status figure for SQLite"
+			FAILED=1
+		fi
 	fi
 	status_case "SQLite, $STATUS_N applied" sqlite
 
@@ -413,8 +417,12 @@ if want status; then
 	if [[ -n $DBMATE ]]; then
 		pg_new_db status_dbmate >/dev/null
 		durl=$(dbmate_pg_url status_dbmate)
-		dbmate_seed "$durl" "$big" pg_psql -d status_dbmate -f -
-		cmd_d=("$DBMATE" -u "$durl" -d "$big" status)
+		if dbmate_seed "$durl" "$big" pg_psql -d status_dbmate -f -; then
+			cmd_d=("$DBMATE" -u "$durl" -d "$big" status)
+		else
+			note "could not prepare dbmate's PostgreSQL ledger: no dbmate status figure for PostgreSQL"
+			FAILED=1
+		fi
 	fi
 	status_case "PostgreSQL, $STATUS_N applied" pg
 fi
