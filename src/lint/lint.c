@@ -477,9 +477,22 @@ static void lint_plain_file(struct mg_engine *e, struct group *g,
 static struct mg_source *load_source(struct group *g, struct plain *pl,
 				     const char *path, bool report)
 {
-	struct mg_source *s = mg_xcalloc(1, sizeof(*s));
+	struct mg_source *s;
 	struct mg_err err = MG_ERR_INIT;
+	struct stat st;
 
+	/* a FIFO or device would block or never end: refuse it unread */
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		if (report) {
+			mg_err_set(&err, MG_EIO, "not-a-file",
+				   "'%s' is not a regular file", path);
+			mg_err_hint(&err, "lint SQL files and directories of them");
+			input_diag(g, NULL, path, &err);
+			mg_err_release(&err);
+		}
+		return NULL;
+	}
+	s = mg_xcalloc(1, sizeof(*s));
 	if (mg_source_load(s, path, &err)) {
 		if (report)
 			input_diag(g, NULL, path, &err);
@@ -567,12 +580,52 @@ static const char *migset_dialect(const struct mg_lint_opts *o)
 	return o->dialect == MG_LINT_SQLITE ? "sqlite" : "postgres";
 }
 
+/* A .sql entry of dir (or up.sql & co. one level down) that is not a
+ * regular file: a FIFO would block the migration set's loader forever, so
+ * such a directory is linted file by file (which reports the entry). */
+static bool has_special_sql(const char *dir)
+{
+	static const char *const inner[] = { "up.sql", "down.sql", "upgrade.sql",
+					     "downgrade.sql", NULL };
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	bool bad = false;
+
+	if (!d)
+		return false;
+	while (!bad && (de = readdir(d))) {
+		char *p;
+		struct stat st;
+		if (de->d_name[0] == '.')
+			continue;
+		p = mg_fs_join(dir, de->d_name);
+		if (stat(p, &st) == 0) {
+			if (S_ISDIR(st.st_mode)) {
+				for (size_t i = 0; inner[i] && !bad; i++) {
+					char *q = mg_fs_join(p, inner[i]);
+					struct stat s2;
+					bad = stat(q, &s2) == 0 && !S_ISREG(s2.st_mode) &&
+					      !S_ISDIR(s2.st_mode);
+					free(q);
+				}
+			} else if (ends_with(de->d_name, ".sql")) {
+				bad = !S_ISREG(st.st_mode);
+			}
+		}
+		free(p);
+	}
+	closedir(d);
+	return bad;
+}
+
 static bool load_set(const struct mg_lint_opts *o, const char *dir,
 		     struct mg_migset *set)
 {
 	struct mg_migset_opts mo = { migset_dialect(o), o->filename_pattern };
 	struct mg_err err = MG_ERR_INIT;
 
+	if (has_special_sql(dir))
+		return false;
 	if (mg_migset_load(set, dir, &mo, &err)) {
 		mg_err_release(&err);
 		return false;
@@ -731,6 +784,7 @@ static void collect_tree(const struct mg_lint_opts *o, const char *dir,
 				     capfiles, depth + 1);
 			free(p);
 		} else if (ends_with(de->d_name, ".sql") && !other_dialect(o, de->d_name)) {
+			/* non-regular files are reported when loaded, unread */
 			MG_GROW(*files, *capfiles, *nfiles + 1);
 			(*files)[(*nfiles)++] = p;
 		} else {
