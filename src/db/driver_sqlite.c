@@ -202,13 +202,24 @@ static int sq_open(struct mg_db **out, const struct mg_dburl *url,
 		q->opts = *opts;
 	if (q->opts.readonly && strcmp(path, ":memory:")) {
 		struct stat st;
+		/* A missing file reads as empty. An existing one is opened
+		 * read-write but never created: a reader must be able to roll
+		 * back the hot journal a crashed writer left (SQLite does that
+		 * on the first read); migrate itself writes nothing. */
 		if (stat(path, &st) != 0 && errno == ENOENT)
-			path = ":memory:"; /* a missing file reads as empty */
+			path = ":memory:";
 		else
-			flags = SQLITE_OPEN_READONLY;
+			flags = SQLITE_OPEN_READWRITE;
 	}
 	q->path = mg_xstrdup(path);
 	rc = sqlite3_open_v2(path, &q->h, flags, NULL);
+	if (rc != SQLITE_OK && q->opts.readonly && flags == SQLITE_OPEN_READWRITE) {
+		/* no write permission: plain read-only */
+		sqlite3_close_v2(q->h);
+		q->h = NULL;
+		flags = SQLITE_OPEN_READONLY;
+		rc = sqlite3_open_v2(path, &q->h, flags, NULL);
+	}
 	if (rc != SQLITE_OK) {
 		mg_err_set(err, MG_EDB, "cannot-connect",
 			   "cannot open SQLite database '%s': %s", url->path,

@@ -52,6 +52,10 @@ for ((r = 1; r <= ROUNDS; r++)); do
 		hits=$((hits + 1))
 	fi
 	wait "$pid" 2>/dev/null || true
+	# status reads a database a writer died in (hot journal) before
+	# anything else touches it
+	"$MIGRATE_BIN" status --dir "$m" --database-url "$U" >"$d/status" 2>&1 ||
+		t_fail "round $r: status after kill -9 failed: $(cat "$d/status")"
 	check "$r (${cmd[*]})"
 done
 t_log "$hits of $ROUNDS runs were killed mid-way"
