@@ -1655,6 +1655,48 @@ static void load_window(struct mg_lint_ctx *ctx, size_t off, size_t end)
 	}
 }
 
+/* First offset in text[i, end) that is neither blank, comment nor ';'. */
+static size_t skip_gap(const char *t, size_t i, size_t end)
+{
+	while (i < end) {
+		if (isspace((unsigned char)t[i]) || t[i] == ';') {
+			i++;
+		} else if ((t[i] == '-' && i + 1 < end && t[i + 1] == '-') ||
+			   (t[i] == '/' && i + 1 < end && t[i + 1] == '*')) {
+			i = mg_sql_skip_element(t, i, end);
+		} else {
+			break;
+		}
+	}
+	return i;
+}
+
+/* Never skip silently: text of [from, to) that no statement of the window
+ * covers (the scanner's split can lose a statement that starts with an
+ * unknown word) is reported where it starts. */
+static void check_gaps(struct mg_lint_ctx *ctx, size_t from, size_t to)
+{
+	const char *t = ctx->src->text;
+	size_t at = from;
+
+	if (dialect(ctx->e) == MG_LINT_SQLITE)
+		return; /* SQLite's own parser validates the whole script */
+	for (size_t i = 0; i <= ctx->nst; i++) {
+		size_t next = i < ctx->nst ? ctx->st[i].ls.stmt->off : to;
+		size_t g = skip_gap(t, at, next < to ? next : to);
+		if (g < next && g < to) {
+			bool newer = pg_version(ctx->e) > 15;
+			engine_diag(ctx, SIZE_MAX, g, 0,
+				    newer ? "unparsed-statement" : "syntax-error",
+				    "this text is not a statement the PostgreSQL 15 "
+				    "grammar recognises; nothing was checked here",
+				    NULL);
+		}
+		if (i < ctx->nst && ctx->st[i].ls.stmt->end > at)
+			at = ctx->st[i].ls.stmt->end;
+	}
+}
+
 /* Check, then apply, every statement of the current window. */
 static void walk_window(struct mg_lint_ctx *ctx)
 {
@@ -1770,6 +1812,8 @@ int mg_engine_script(struct mg_engine *e, const struct mg_script_in *in,
 			offs[i] = spans[2 * i];
 	} else {
 		load_window(&ctx, in->off, in->end);
+		if (!in->silent && !ctx.parse.fatal)
+			check_gaps(&ctx, in->off, in->end);
 		ctx.total = ctx.nst;
 		offs = mg_xcalloc(ctx.total + 1, sizeof(*offs));
 		for (size_t i = 0; i < ctx.nst; i++)
@@ -1806,6 +1850,9 @@ int mg_engine_script(struct mg_engine *e, const struct mg_script_in *in,
 			free_window(&ctx);
 			ctx.base = done;
 			load_window(&ctx, spans[2 * w], spans[2 * (last - 1) + 1]);
+			if (!in->silent && !ctx.parse.fatal)
+				check_gaps(&ctx, w ? spans[2 * w] : in->off,
+					   last < ctx.total ? spans[2 * last] : in->end);
 			walk_window(&ctx);
 			done += ctx.nst;
 		}
