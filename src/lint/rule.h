@@ -238,7 +238,11 @@ bool mg_lint_is_down(const struct mg_lint_ctx *ctx);     /* a downgrade script *
 /* The runner does not wrap this script in a transaction
  * (-- migrate:no-transaction, transaction:false, .autocommit. names...). */
 bool mg_lint_script_no_tx(const struct mg_lint_ctx *ctx);
-/* The script's statements, for rules that look ahead or back. */
+/* The script's statements, for rules that look ahead or back (i is the
+ * statement's `index`). A script longer than 2000 statements and 256 KiB
+ * is walked in windows of 2000 statements: then mg_lint_stmt_at answers
+ * NULL outside the current window, so rules must accept NULL (and keep
+ * what they need across statements in mg_lint_state). */
 size_t mg_lint_nstmts(const struct mg_lint_ctx *ctx);
 const struct mg_lint_stmt *mg_lint_stmt_at(const struct mg_lint_ctx *ctx, size_t i);
 
@@ -288,7 +292,10 @@ size_t mg_lint_stmt_locks(struct mg_lint_ctx *ctx, const struct mg_lint_stmt *st
 bool mg_lint_stmt_lock(struct mg_lint_ctx *ctx, const struct mg_lint_stmt *st,
 		       struct mg_lock *out);
 /* Locks the current transaction already holds (taken by earlier
- * statements of the same transaction block); *out is borrowed. */
+ * statements of the same transaction block): one entry per relation, with
+ * the strongest mode so far and the statement that first took that mode
+ * (stmt_index, off), so the list stays short however long the
+ * transaction; *out is borrowed. */
 size_t mg_lint_txn_locks(const struct mg_lint_ctx *ctx,
 			 const struct mg_txn_lock **out);
 
