@@ -1522,26 +1522,42 @@ static void report_ignores(struct mg_lint_ctx *ctx, bool at_end)
 	}
 }
 
-static int cmp_diag_off(const void *a, const void *b)
+struct order {
+	size_t off, seq;
+};
+
+static int cmp_order(const void *a, const void *b)
 {
-	const struct mg_diag *x = a, *y = b;
+	const struct order *x = a, *y = b;
 	if (x->off != y->off)
 		return x->off < y->off ? -1 : 1;
-	return 0;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
+/* Sort findings by position, keeping the order of equal positions
+ * (O(n log n) whatever order the rules reported in). */
 static void stable_sort(struct mg_diags *l)
 {
-	/* insertion sort: lists are short and mostly ordered already */
-	for (size_t i = 1; i < l->n; i++) {
-		struct mg_diag tmp = l->v[i];
-		size_t j = i;
-		while (j > 0 && cmp_diag_off(&l->v[j - 1], &tmp) > 0) {
-			l->v[j] = l->v[j - 1];
-			j--;
-		}
-		l->v[j] = tmp;
+	struct order *o;
+	struct mg_diag *v;
+	bool sorted = true;
+
+	for (size_t i = 1; i < l->n && sorted; i++)
+		sorted = l->v[i - 1].off <= l->v[i].off;
+	if (sorted)
+		return;
+	o = mg_xcalloc(l->n, sizeof(*o));
+	for (size_t i = 0; i < l->n; i++) {
+		o[i].off = l->v[i].off;
+		o[i].seq = i;
 	}
+	qsort(o, l->n, sizeof(*o), cmp_order);
+	v = mg_xcalloc(l->cap ? l->cap : 1, sizeof(*v));
+	for (size_t i = 0; i < l->n; i++)
+		v[i] = l->v[o[i].seq];
+	free(l->v);
+	l->v = v;
+	free(o);
 }
 
 static void run_rules(struct mg_lint_ctx *ctx, size_t i, bool tokens_only)
