@@ -111,7 +111,8 @@ static int list_dir(const char *dir, char ***out, size_t *nout, struct mg_err *e
 		v[n++] = mg_xstrdup(de->d_name);
 	}
 	closedir(d);
-	qsort(v, n, sizeof(*v), sort_names);
+	if (n > 1)
+		qsort(v, n, sizeof(*v), sort_names);
 	*out = v;
 	*nout = n;
 	return 0;
@@ -476,7 +477,8 @@ static int check_cands(const char *dir, struct cands *cs, enum mg_layout *layout
 {
 	size_t i, w = 0;
 
-	qsort(cs->v, cs->n, sizeof(cs->v[0]), cmp_cand);
+	if (cs->n > 1)
+		qsort(cs->v, cs->n, sizeof(cs->v[0]), cmp_cand);
 	for (i = 0; i < cs->n; i++) {
 		if (w && !mg_version_cmp(cs->v[w - 1].version, cs->v[i].version) &&
 		    cs->v[w - 1].dialect_rank == 2 && cs->v[i].dialect_rank == 1) {

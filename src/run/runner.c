@@ -509,7 +509,8 @@ int mg_runner_down(struct mg_runner *r, const struct mg_down_opts *o,
 		if (it->state == MG_PLAN_APPLIED || it->state == MG_PLAN_MISSING)
 			order[n++] = i;
 	}
-	qsort_r(order, n, sizeof(size_t), cmp_down, r);
+	if (n > 1)
+		qsort_r(order, n, sizeof(size_t), cmp_down, r);
 	if (o->to) {
 		want = 0;
 		while (want < n && mg_version_cmp(version_of(r, order[want]), o->to) > 0)
