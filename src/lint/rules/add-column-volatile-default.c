@@ -108,7 +108,7 @@ static void default_text(struct mg_lint_ctx *ctx, const struct mg_lint_stmt *st,
 /* Why one ADD COLUMN needs a value computed per row, or none. */
 struct why {
 	const cJSON *node;   /* where to point */
-	char msg[400];       /* the finding's text for this column */
+	char msg[1024];       /* the finding's text for this column */
 };
 
 static bool column_rewrites(struct mg_lint_ctx *ctx, const struct mg_lint_stmt *st,
