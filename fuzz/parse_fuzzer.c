@@ -25,9 +25,6 @@
  * offset lies inside the range; every node location maps inside the range;
  * split spans and scanner tokens likewise.
  *
- * MIGRATE_FUZZ_SKIP_GAP_CHECK=1 turns the dropped-statement check off, for
- * a long run that must get past that known bug (docs/fuzzing.md).
- *
  * Input: SQL text; capped at 16 KiB.
  */
 #include <stdint.h>
@@ -57,16 +54,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* Between statements there may only be blanks, ';' and comments: a
  * statement the splitter drops is never linted nor executed. */
-static int skip_gap_check = -1;
-
 static void check_gap(const char *s, size_t i, size_t end)
 {
-	if (skip_gap_check < 0) {
-		const char *v = getenv("MIGRATE_FUZZ_SKIP_GAP_CHECK");
-		skip_gap_check = v && *v == '1';
-	}
-	if (skip_gap_check)
-		return;
 	while (i < end) {
 		if (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r' ||
 		    s[i] == '\f' || s[i] == '\v' || s[i] == ';') {

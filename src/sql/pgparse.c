@@ -3,11 +3,13 @@
 
 #include <ctype.h>
 #include <pg_query.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../core/xalloc.h"
 #include "directive.h"
+#include "pgscan.h"
 
 /* Skip blanks and comments from i; return the first token's offset. */
 static size_t skip_trivia(const char *s, size_t i, size_t end)
@@ -108,10 +110,55 @@ static int parse_chunk(struct mg_parse *p, const char *text, size_t base,
 	return 0;
 }
 
+/* Append span [so, se) to spans (capacity in *cap pairs). */
+static void push_span(size_t **spans, size_t *cap, long *n, size_t so, size_t se)
+{
+	MG_GROW(*spans, *cap, 2 * (size_t)*n + 2);
+	(*spans)[2 * *n] = so;
+	(*spans)[2 * *n + 1] = se;
+	(*n)++;
+}
+
+/* libpg_query's splitter only starts a statement at a keyword, so text made
+ * of identifiers and constants alone (SQLite's `PRAGMA foreign_keys = 0;`,
+ * a stray `foo;`) falls between its spans. Such text is split here at its
+ * ';' tokens and becomes statements of its own: nothing is ever dropped. */
+static void fill_gap(const char *text, size_t from, size_t to, size_t **spans,
+		     size_t *cap, long *n)
+{
+	struct mg_token *t = NULL;
+	long nt;
+	size_t so = SIZE_MAX;
+
+	from = skip_trivia(text, from, to);
+	while (from < to && text[from] == ';')
+		from = skip_trivia(text, from + 1, to);
+	if (from >= to)
+		return;
+	nt = mg_pg_scan(text, from, to, &t);
+	if (nt < 0) {
+		/* the whole range scanned cleanly, so a part should too */
+		push_span(spans, cap, n, from, to);
+		return;
+	}
+	for (long i = 0; i < nt; i++) {
+		if (t[i].token == MG_TOK_SEMICOLON) {
+			if (so != SIZE_MAX)
+				push_span(spans, cap, n, so, t[i].end);
+			so = SIZE_MAX;
+		} else if (so == SIZE_MAX) {
+			so = t[i].off;
+		}
+	}
+	if (so != SIZE_MAX)
+		push_span(spans, cap, n, so, nt ? t[nt - 1].end : to);
+	free(t);
+}
+
 long mg_pg_split(const char *text, size_t off, size_t end, size_t **spans,
 		 char **error, size_t *error_off)
 {
-	size_t len = end - off;
+	size_t len = end - off, cap = 0, prev = off;
 	char *buf = mg_xstrndup(text + off, len);
 	PgQuerySplitResult r = pg_query_split_with_scanner(buf);
 	long n = 0;
@@ -124,7 +171,6 @@ long mg_pg_split(const char *text, size_t off, size_t end, size_t **spans,
 		free(buf);
 		return -1;
 	}
-	*spans = mg_xcalloc((size_t)r.n_stmts + 1, 2 * sizeof(size_t));
 	for (int i = 0; i < r.n_stmts; i++) {
 		size_t loc = (size_t)r.stmts[i]->stmt_location;
 		size_t sl = (size_t)r.stmts[i]->stmt_len;
@@ -135,12 +181,17 @@ long mg_pg_split(const char *text, size_t off, size_t end, size_t **spans,
 		se = stmt_end(text, off + loc + sl, end);
 		if (so >= off + loc + sl)
 			continue; /* only comments */
-		(*spans)[2 * n] = so;
-		(*spans)[2 * n + 1] = se;
-		n++;
+		if (so < prev)
+			so = prev; /* never overlap what a gap statement took */
+		fill_gap(text, prev, so, spans, &cap, &n);
+		push_span(spans, &cap, &n, so, se);
+		prev = se;
 	}
+	fill_gap(text, prev, end, spans, &cap, &n);
 	pg_query_free_split_result(r);
 	free(buf);
+	if (!*spans)
+		*spans = mg_xcalloc(1, 2 * sizeof(size_t));
 	return n;
 }
 

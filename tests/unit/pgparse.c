@@ -52,6 +52,38 @@ TEST(test_pgparse__offset_range_and_split)
 	free(spans);
 }
 
+TEST(test_pgparse__split_keeps_keywordless_statements)
+{
+	/* libpg_query's splitter starts statements at keywords only; text of
+	 * identifiers and constants alone must still be a statement */
+	const char *t = "PRAGMA foreign_keys = 0;\nCREATE TABLE a(x int);\n"
+			"foo; bar 'x;y';\nDROP TABLE a;\nPRAGMA foreign_keys = 1";
+	size_t *spans;
+	char *err = NULL;
+	size_t eo;
+	long n = mg_pg_split(t, 0, strlen(t), &spans, &err, &eo);
+	struct mg_parse p;
+
+	CHECK_INT(n, 6);
+	CHECK(strncmp(t + spans[0], "PRAGMA foreign_keys = 0;", 24) == 0);
+	CHECK_INT(spans[1], 24);
+	CHECK(strncmp(t + spans[2], "CREATE", 6) == 0);
+	CHECK(strncmp(t + spans[4], "foo;", spans[5] - spans[4]) == 0);
+	CHECK(strncmp(t + spans[6], "bar 'x;y';", spans[7] - spans[6]) == 0);
+	CHECK(strncmp(t + spans[8], "DROP", 4) == 0);
+	CHECK(strncmp(t + spans[10], "PRAGMA foreign_keys = 1", 23) == 0);
+	CHECK_INT(spans[11], strlen(t));
+	free(spans);
+
+	/* and the parse's fallback reports each as a statement with an error */
+	mg_pg_parse(t, 0, strlen(t), &p);
+	CHECK(!p.ok);
+	CHECK_INT(p.n, 6);
+	CHECK(p.stmts[0].tree == NULL && p.stmts[0].error != NULL);
+	CHECK(p.stmts[1].tree != NULL);
+	mg_parse_release(&p);
+}
+
 TEST(test_pgscan__tokens_and_keywords)
 {
 	const char *t = "ALTER TABLE t ADD COLUMN c int NOT NULL; -- x";
