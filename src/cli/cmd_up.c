@@ -2,7 +2,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "../lint/lint.h"
 #include "../run/runner.h"
 #include "cmd.h"
 #include "common.h"
@@ -23,6 +25,26 @@ static const struct mg_opt opts[] = {
 	{ "allow", O_ALLOW_RULE, true },
 	{ NULL, 0, false }
 };
+
+static int lint_gate(const struct mg_ctx *ctx, const struct mg_up_job *job,
+		     const char *const *allow, size_t nallow, struct mg_err *err)
+{
+	struct mg_lint_opts lo;
+	int rc;
+
+	if (!job->n)
+		return 0;
+	mg_lint_opts_init(&lo);
+	rc = mg_lint_opts_from_config(&lo, &ctx->cfg, err);
+	lo.dialect = ctx->dialect == MG_DIALECT_SQLITE ? MG_LINT_SQLITE
+						       : MG_LINT_POSTGRES;
+	if (!rc)
+		rc = mg_lint_gate_list(&ctx->set, job->migs, job->n, &lo, allow,
+				       nallow, stderr,
+				       isatty(2) && !getenv("NO_COLOR"), err);
+	mg_lint_opts_release(&lo);
+	return rc;
+}
 
 static int run(int argc, char **argv)
 {
@@ -80,19 +102,11 @@ static int run(int argc, char **argv)
 	else
 		memset(&job, 0, sizeof(job));
 
-	/* ---- LINT HOOK -------------------------------------------------
-	 * The lint gate goes here, as one call: after every pending script
-	 * is chosen and parsed (job.migs[0..job.n) index ctx.set.items; their
-	 * parsed statements are job.stmts[k]) and before anything executes.
-	 * Findings at error level refuse the run (MG_EREFUSED, exit 1) unless
-	 * suppressed in the file or allowed with --allow RULE, collected in
-	 * allow[0..nallow). Config: ctx.cfg.lint. Example:
-	 *
-	 *   if (!rc)
-	 *           rc = mg_lint_gate(&ctx.cfg, &ctx.set, job.migs, job.n,
-	 *                             allow, nallow, stderr, &err);
-	 * ---------------------------------------------------------------- */
-	(void)nallow;
+	/* the lint gate: after every pending script is chosen and parsed,
+	 * before anything executes; error-level findings refuse (exit 1)
+	 * unless suppressed in the file or allowed with --allow RULE */
+	if (!rc)
+		rc = lint_gate(&ctx, &job, allow, nallow, &err);
 
 	if (!rc)
 		rc = mg_runner_up_apply(&r, &o, &job, &err);

@@ -9,10 +9,13 @@ source "$here/run_helpers.bash"
 t_begin pg_run_layouts
 t_pg_setup
 
+# One database for the four round trips: each ends with everything rolled
+# back and an empty ledger, which the next one starts from.
+rt_url=$(t_pg_new_db layouts)
+rt_empty=$(pg_schema "$rt_url")
+
 round_trip() {
-	local layout=$1 m=$2 url empty full
-	url=$(t_pg_new_db "$layout")
-	empty=$(pg_schema "$url")
+	local layout=$1 m=$2 url=$rt_url empty=$rt_empty full
 	expect_exit 0 M up --dir "$m" --database-url "$url"
 	expect_contains "$OUT" "migrate: 3 migrations applied"
 	expect_eq "applied|f|3" "$(pg_q "$url" "SELECT state, dirty, count(*) FROM schema_migrations GROUP BY 1, 2")" "$layout: ledger"
@@ -80,7 +83,14 @@ SELECT 1 / (SELECT count(*) - 1 FROM t_a);
 -- migrate:down
 ALTER TABLE t_a DROP COLUMN extra;
 EOF
-expect_exit 3 M up --dir "$m" --database-url "$url"
+# the lint gate refuses first (exit 1): nothing runs
+expect_exit 1 M up --dir "$m" --database-url "$url"
+expect_contains "$ERR" "$m/0002_broken.sql:3:1: refusing to migrate: 2 lint errors in pending migrations [lint-refused]"
+expect_contains "$ERR" "[create-index-non-concurrent]"
+expect_eq "$before" "$(pg_schema "$url")" "schema after the lint refusal"
+# allowed, it runs and fails at its last statement
+expect_exit 3 M up --dir "$m" --database-url "$url" \
+	--allow create-index-non-concurrent --allow dml-after-exclusive-lock
 expect_contains "$ERR" "$m/0002_broken.sql:5:1: migration '0002_broken.sql' failed at statement 4 of 4: division by zero [migration-failed]"
 expect_contains "$ERR" "SQLSTATE 22012"
 expect_eq "$before" "$(pg_schema "$url")" "schema after the failure"
