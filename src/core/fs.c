@@ -19,7 +19,9 @@ int mg_fs_read(const char *path, char **out, size_t *len_out, struct mg_err *err
 	size_t cap, len = 0;
 
 	*out = NULL;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: opening a FIFO must not wait for a writer; it is
+	 * refused below, like any file that is not a regular one */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0) {
 		mg_err_set(err, MG_EIO, "cannot-read", "cannot open '%s': %s",
 			   path, strerror(errno));
@@ -29,6 +31,17 @@ int mg_fs_read(const char *path, char **out, size_t *len_out, struct mg_err *err
 		close(fd);
 		mg_err_set(err, MG_EIO, "cannot-read", "cannot read '%s': %s",
 			   path, S_ISDIR(st.st_mode) ? "is a directory" : strerror(errno));
+		return MG_EIO;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		mg_err_set(err, MG_EIO, "not-a-file",
+			   "'%s' is not a regular file (%s)", path,
+			   S_ISFIFO(st.st_mode) ? "a FIFO" :
+			   S_ISCHR(st.st_mode) ? "a character device" :
+			   S_ISSOCK(st.st_mode) ? "a socket" : "a special file");
+		mg_err_hint(err, "migrations are regular .sql files; remove or "
+				 "rename it");
 		return MG_EIO;
 	}
 	if ((size_t)st.st_size > MG_FS_MAX_FILE) {

@@ -960,7 +960,10 @@ static void add_file(struct group *g, const char *path, struct mg_source *stdin_
 	f->stdin_src = stdin_src;
 }
 
-static int read_stdin(const char *name, struct mg_source **out, struct mg_err *err)
+/* Read a stream to its end (standard input, or a pipe named on the command
+ * line such as bash's <(...)) as the script `name`. */
+static int read_stream(FILE *f, const char *name, struct mg_source **out,
+		       struct mg_err *err)
 {
 	struct mg_buf b = MG_BUF_INIT;
 	char chunk[65536];
@@ -969,18 +972,18 @@ static int read_stdin(const char *name, struct mg_source **out, struct mg_err *e
 	char *text;
 	size_t len;
 
-	while ((n = fread(chunk, 1, sizeof(chunk), stdin)) > 0) {
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
 		mg_buf_add(&b, chunk, n);
 		if (b.len > MG_FS_MAX_FILE) {
 			mg_buf_release(&b);
 			return mg_err_set(err, MG_EIO, "file-too-large",
-					  "standard input is larger than 1 GiB");
+					  "'%s' is larger than 1 GiB", name);
 		}
 	}
-	if (ferror(stdin)) {
+	if (ferror(f)) {
 		mg_buf_release(&b);
 		return mg_err_set(err, MG_EIO, "cannot-read",
-				  "cannot read standard input: %s", strerror(errno));
+				  "cannot read '%s': %s", name, strerror(errno));
 	}
 	text = mg_buf_detach(&b, &len);
 	s = mg_xcalloc(1, sizeof(*s));
@@ -990,6 +993,14 @@ static int read_stdin(const char *name, struct mg_source **out, struct mg_err *e
 	}
 	*out = s;
 	return 0;
+}
+
+/* A pipe or character device (e.g. /dev/fd/63 from bash's <(...)). */
+static bool is_stream(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && (S_ISFIFO(st.st_mode) || S_ISCHR(st.st_mode));
 }
 
 int mg_lint_paths(const char *const *paths, size_t npaths,
@@ -1015,7 +1026,7 @@ int mg_lint_paths(const char *const *paths, size_t npaths,
 		if (!strcmp(p, "-")) {
 			struct mg_err e2 = MG_ERR_INIT;
 			name = o->stdin_filename ? o->stdin_filename : "<stdin>";
-			if (read_stdin(name, &stdin_src, &e2)) {
+			if (read_stream(stdin, name, &stdin_src, &e2)) {
 				g = add_group(&gs, &ng, &capg, G_FILES, NULL);
 				input_diag(g, NULL, name, &e2);
 				mg_err_release(&e2);
@@ -1028,6 +1039,23 @@ int mg_lint_paths(const char *const *paths, size_t npaths,
 			}
 		} else if (mg_fs_is_dir(p)) {
 			add_group(&gs, &ng, &capg, G_DIR, p);
+			continue;
+		} else if (is_stream(p)) {
+			/* named on the command line, so read: <(git show ...) */
+			struct mg_err e2 = MG_ERR_INIT;
+			FILE *f = fopen(p, "rb");
+			g = add_group(&gs, &ng, &capg, G_FILES, NULL);
+			if (!f)
+				mg_err_set(&e2, MG_EIO, "cannot-read",
+					   "cannot open '%s': %s", p, strerror(errno));
+			if (!f || read_stream(f, p, &stdin_src, &e2)) {
+				input_diag(g, NULL, p, &e2);
+				mg_err_release(&e2);
+			} else {
+				add_file(g, p, stdin_src);
+			}
+			if (f)
+				fclose(f);
 			continue;
 		}
 		/* a file: group with the other files of its migrations dir */
