@@ -60,7 +60,7 @@ struct mg_cli {
 	"  --database-url URL   postgres://..., a libpq conninfo, sqlite:PATH\n"  \
 	"                       (env MIGRATE_DATABASE_URL, DATABASE_URL)\n"     \
 	"  --dir DIR            migrations directory (env MIGRATIONS_DIR;\n"    \
-	"                       default db/migrations)\n"                       \
+	"                       default migrations, else db/migrations)\n"     \
 	"  --config FILE        config file (env MIGRATE_CONFIG; default\n"     \
 	"                       ./migrate.json when it exists)\n"               \
 	"  --env NAME           environment in the config (env MIGRATE_ENV)\n"  \

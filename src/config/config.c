@@ -20,8 +20,9 @@ const struct mg_config_key mg_config_keys[] = {
 	{ "database_url", MG_CFG_STRING, NULL, "DATABASE_URL", F(database_url),
 	  "database URL: postgres://..., a libpq conninfo string, sqlite:PATH "
 	  "or sqlite::memory:" },
-	{ "dir", MG_CFG_PATH, "db/migrations", "MIGRATIONS_DIR", F(dir),
-	  "migrations directory" },
+	{ "dir", MG_CFG_PATH, "migrations", "MIGRATIONS_DIR", F(dir),
+	  "migrations directory (default: migrations, or db/migrations when "
+	  "only that one exists, as dbmate lays it out)" },
 	{ "dialect", MG_CFG_STRING, NULL, NULL, F(dialect),
 	  "sqlite or postgres; default: from the database URL" },
 	{ "migrations_table", MG_CFG_STRING, "schema_migrations", NULL,
@@ -547,6 +548,20 @@ static int load_file(struct mg_config *cfg, const char *path, const char *env_na
 	return rc;
 }
 
+/* Left at its default, the migrations directory is ./migrations, or
+ * ./db/migrations (dbmate's place) when only that one exists. */
+static void dflt_dir(struct mg_config *cfg)
+{
+	int k = mg_config_key_index("dir");
+
+	if (k < 0 || cfg->origin[k] != MG_ORIGIN_DEFAULT)
+		return;
+	if (!mg_fs_is_dir(cfg->dir) && mg_fs_is_dir("db/migrations")) {
+		free(cfg->dir);
+		cfg->dir = mg_xstrdup("db/migrations");
+	}
+}
+
 int mg_config_load(struct mg_config *cfg, const struct mg_config_args *args,
 		   struct mg_err *err)
 {
@@ -621,6 +636,7 @@ int mg_config_load(struct mg_config *cfg, const struct mg_config_args *args,
 			   "the migrations directory is empty");
 		return MG_ECONFIG;
 	}
+	dflt_dir(cfg);
 	if (!cfg->migrations_table) {
 		mg_err_set(err, MG_ECONFIG, "bad-config-value",
 			   "migrations_table is empty");

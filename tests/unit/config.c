@@ -1,6 +1,8 @@
 /* Unit tests: src/config (table, precedence, environments, errors, lint,
  * and docs/config.md documenting every key). */
 #include <ctype.h>
+#include <errno.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -32,6 +34,28 @@ static const char *in_tmp(void)
 	return d;
 }
 
+TEST(test_config__default_dir_falls_back_to_db_migrations)
+{
+	struct mg_config c;
+	struct mg_err e = MG_ERR_INIT;
+
+	clean_env();
+	in_tmp();
+	CHECK(mkdir("db", 0755) == 0 || errno == EEXIST);
+	CHECK(mkdir("db/migrations", 0755) == 0 || errno == EEXIST);
+	CHECK_INT(mg_config_load(&c, NULL, &e), 0);
+	CHECK_STR(c.dir, "db/migrations");
+	mg_config_release(&c);
+	/* ./migrations wins when both exist */
+	CHECK(mkdir("migrations", 0755) == 0 || errno == EEXIST);
+	CHECK_INT(mg_config_load(&c, NULL, &e), 0);
+	CHECK_STR(c.dir, "migrations");
+	mg_config_release(&c);
+	rmdir("migrations");
+	rmdir("db/migrations");
+	rmdir("db");
+}
+
 TEST(test_config__defaults)
 {
 	struct mg_config c;
@@ -41,7 +65,7 @@ TEST(test_config__defaults)
 	in_tmp();
 	CHECK_INT(mg_config_load(&c, NULL, &e), 0);
 	CHECK(c.database_url == NULL);
-	CHECK_STR(c.dir, "db/migrations");
+	CHECK_STR(c.dir, "migrations");
 	CHECK_STR(c.migrations_table, "schema_migrations");
 	CHECK(c.migrations_schema == NULL);
 	CHECK_INT(c.lock_timeout_ms, 5000);
