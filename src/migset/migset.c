@@ -42,6 +42,11 @@ struct cand {
 struct cands {
 	struct cand *v;
 	size_t n, cap;
+	/* (layout, version key, name) -> first candidate with it: an open
+	 * addressing table, so discovery stays linear in the number of files */
+	char **keys;                /* owned; NULL = empty slot */
+	size_t *idx;
+	size_t nslots, nused;
 };
 
 static void cand_free(struct cand *c)
@@ -60,6 +65,10 @@ static void cands_release(struct cands *cs)
 	for (size_t i = 0; i < cs->n; i++)
 		cand_free(&cs->v[i]);
 	free(cs->v);
+	for (size_t i = 0; i < cs->nslots; i++)
+		free(cs->keys[i]);
+	free(cs->keys);
+	free(cs->idx);
 	memset(cs, 0, sizeof(*cs));
 }
 
@@ -131,15 +140,86 @@ static bool ignorable_file(const char *name)
 	return !ends_with(name, ".sql");
 }
 
+static size_t key_hash(const char *k)
+{
+	size_t h = 14695981039346656037u;
+
+	for (; *k; k++)
+		h = (h ^ (unsigned char)*k) * 1099511628211u;
+	return h;
+}
+
+static char *cand_key(const char *version, const char *name, enum mg_layout layout)
+{
+	char *vk = mg_version_key(version);
+	char *k = mg_xasprintf("%d\x1f%s\x1f%s", (int)layout, vk, name);
+
+	free(vk);
+	return k;
+}
+
+/* The slot of key k: where it is, or the empty one where it would go. */
+static size_t slot_of(const struct cands *cs, const char *k)
+{
+	size_t m = cs->nslots - 1, i = key_hash(k) & m;
+
+	while (cs->keys[i] && strcmp(cs->keys[i], k))
+		i = (i + 1) & m;
+	return i;
+}
+
+static void keys_grow(struct cands *cs)
+{
+	size_t old = cs->nslots;
+	char **ok = cs->keys;
+	size_t *oi = cs->idx;
+
+	cs->nslots = old ? old * 2 : 64;
+	cs->keys = mg_xcalloc(cs->nslots, sizeof(*cs->keys));
+	cs->idx = mg_xcalloc(cs->nslots, sizeof(*cs->idx));
+	for (size_t i = 0; i < old; i++) {
+		if (ok[i]) {
+			size_t j = slot_of(cs, ok[i]);
+			cs->keys[j] = ok[i];
+			cs->idx[j] = oi[i];
+		}
+	}
+	free(ok);
+	free(oi);
+}
+
+/* The first candidate with this version (by value), name and layout. */
 static struct cand *cand_find(struct cands *cs, const char *version,
 			      const char *name, enum mg_layout layout)
 {
-	for (size_t i = 0; i < cs->n; i++)
-		if (cs->v[i].layout == layout &&
-		    !mg_version_cmp(cs->v[i].version, version) &&
-		    !strcmp(cs->v[i].name, name))
-			return &cs->v[i];
-	return NULL;
+	char *k;
+	size_t i;
+
+	if (!cs->nslots)
+		return NULL;
+	k = cand_key(version, name, layout);
+	i = slot_of(cs, k);
+	free(k);
+	return cs->keys[i] ? &cs->v[cs->idx[i]] : NULL;
+}
+
+/* Index candidate cs->v[at] (unless one with its key came first). */
+static void cand_index(struct cands *cs, size_t at)
+{
+	char *k;
+	size_t i;
+
+	if (2 * (cs->nused + 1) > cs->nslots)
+		keys_grow(cs);
+	k = cand_key(cs->v[at].version, cs->v[at].name, cs->v[at].layout);
+	i = slot_of(cs, k);
+	if (cs->keys[i]) {
+		free(k);
+		return;
+	}
+	cs->keys[i] = k;
+	cs->idx[i] = at;
+	cs->nused++;
 }
 
 static struct cand *cand_add(struct cands *cs)
@@ -229,6 +309,7 @@ static int classify_file(const char *dir, const char *fname, struct cands *cs,
 		c->layout = layout;
 		c->dialect_rank = rank;
 		c->label = mg_xstrdup(fname);
+		cand_index(cs, cs->n - 1);
 	} else {
 		free(version);
 		free(name);

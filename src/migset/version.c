@@ -2,6 +2,7 @@
 #include "version.h"
 
 #include <ctype.h>
+#include <stdlib.h>
 #include <string.h>
 
 size_t mg_version_scan(const char *s, size_t *skip_out)
@@ -29,10 +30,14 @@ size_t mg_version_scan(const char *s, size_t *skip_out)
 	return i - skip;
 }
 
-/* Next digit group of s at *p: start and length without leading zeros. */
+/* The next group of s at *p: digits, with '-' between digits ignored
+ * (2024-01-01-120000 is the timestamp 20240101120000, as diesel records
+ * it) and leading zeros skipped; '.' (and anything else) separates groups
+ * (1.10.0). Sets *start and *len (digits only, dashes not counted). */
 static int next_group(const char **p, const char **start, size_t *len)
 {
 	const char *s = *p;
+	size_t n = 0;
 
 	while (*s && !isdigit((unsigned char)*s))
 		s++;
@@ -40,14 +45,53 @@ static int next_group(const char **p, const char **start, size_t *len)
 		*p = s;
 		return 0;
 	}
-	while (*s == '0' && isdigit((unsigned char)s[1]))
-		s++;
+	for (;;) {
+		while (*s == '0')
+			s++;
+		if (*s == '-' && isdigit((unsigned char)s[1])) {
+			s++;
+			continue;
+		}
+		break;
+	}
+	if (!isdigit((unsigned char)*s)) {
+		/* the group was all zeros: it is "0" */
+		*start = "0";
+		*len = 1;
+		*p = s;
+		return 1;
+	}
 	*start = s;
-	while (isdigit((unsigned char)*s))
-		s++;
-	*len = (size_t)(s - *start);
+	for (;;) {
+		while (isdigit((unsigned char)*s)) {
+			s++;
+			n++;
+		}
+		if (*s == '-' && isdigit((unsigned char)s[1]))
+			s++;
+		else
+			break;
+	}
+	*len = n;
 	*p = s;
 	return 1;
+}
+
+/* Compare two groups of the same digit count, dashes skipped. */
+static int cmp_digits(const char *a, const char *b, size_t n)
+{
+	while (n) {
+		if (*a == '-')
+			a++;
+		if (*b == '-')
+			b++;
+		if (*a != *b)
+			return *a < *b ? -1 : 1;
+		a++;
+		b++;
+		n--;
+	}
+	return 0;
 }
 
 int mg_version_cmp(const char *a, const char *b)
@@ -63,9 +107,32 @@ int mg_version_cmp(const char *a, const char *b)
 		if (la != lb)
 			return la < lb ? -1 : 1;
 		{
-			int c = memcmp(sa, sb, la);
+			int c = cmp_digits(sa, sb, la);
 			if (c)
-				return c < 0 ? -1 : 1;
+				return c;
 		}
 	}
+}
+
+char *mg_version_key(const char *v)
+{
+	size_t cap = strlen(v) + 2, n = 0;
+	char *out = malloc(cap);
+	const char *st;
+	size_t len;
+
+	if (!out)
+		abort();
+	while (next_group(&v, &st, &len)) {
+		if (n)
+			out[n++] = '.';
+		for (size_t i = 0; i < len; st++) {
+			if (*st == '-')
+				continue;
+			out[n++] = *st;
+			i++;
+		}
+	}
+	out[n] = '\0';
+	return out;
 }
