@@ -355,7 +355,7 @@ static int parse_lint(struct mg_config *cfg, const cJSON *o, const char *where,
 	}
 	if ((it = cJSON_GetObjectItemCaseSensitive(o, "pg_version"))) {
 		double v = cJSON_GetNumberValue(it);
-		if (!cJSON_IsNumber(it) || v != (int)v || v < 9 || v > 30) {
+		if (!cJSON_IsNumber(it) || !(v >= 9 && v <= 30) || v != (int)v) {
 			mg_err_set(err, MG_ECONFIG, "bad-config-value",
 				   "'lint.pg_version' must be a PostgreSQL major "
 				   "version such as 15");

@@ -313,8 +313,11 @@ int mg_directives_scan(const struct mg_source *src, size_t start, size_t end,
 			if (eol - j >= 8 && memcmp(s + j, "migrate:", 8) == 0) {
 				size_t after = eol < end ? eol + 1 : eol;
 				int rc = parse_one(src, i, j + 8, eol, after, out, err);
-				if (rc)
+				if (rc) {
+					/* nothing half-scanned is handed back */
+					mg_directives_release(out);
 					return rc;
+				}
 			}
 			i = eol;
 			continue;

@@ -44,7 +44,7 @@ struct mg_directives {
 
 /* Scan src->text[start, end) for directives, appending to out (which may
  * already hold some). MG_EINPUT, positioned, for an unknown or malformed
- * directive. */
+ * directive; then out is released (emptied), whatever it held. */
 int mg_directives_scan(const struct mg_source *src, size_t start, size_t end,
 		       struct mg_directives *out, struct mg_err *err);
 void mg_directives_release(struct mg_directives *d);
