@@ -2,7 +2,9 @@
 #include "pgparse.h"
 
 #include <ctype.h>
+#include <limits.h>
 #include <pg_query.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,6 +73,270 @@ static void add_root(struct mg_parse *p, cJSON *root)
 	p->roots[p->nroots++] = root;
 }
 
+/* ---- reading libpg_query's JSON into cJSON nodes, fast ------------------
+ *
+ * cJSON_Parse mallocs every node and copies every string; for the trees of
+ * a migration that is most of the cost of parsing. libpg_query's JSON is
+ * machine-written (no blanks, integers, a handful of escapes), so it is
+ * read here in place: nodes come from an arena, strings are unescaped
+ * inside the JSON text and point into it. The result is the tree
+ * cJSON_ParseWithOpts(json, NULL, 0) builds: the same types, values and
+ * order, children linked by next/prev with the first child's prev at the
+ * last one, cJSON's nesting limit. Anything this reader does not handle
+ * exactly as cJSON does (\u escapes, non-integer numbers, too deep
+ * nesting, anything malformed) makes it decline, and the statement is
+ * parsed again and read by cJSON itself. */
+
+#define MEM_CHUNK ((size_t)64 << 10) /* below malloc's mmap threshold, so
+					 chunks are recycled, not faulted in */
+
+struct mem_chunk {
+	struct mem_chunk *next;
+	size_t used, cap;       /* in cJSON nodes */
+	cJSON nodes[];
+};
+
+struct mg_pg_mem {
+	struct mem_chunk *chunks;
+	char **texts;           /* JSON texts from pg_query_parse (free()) */
+	size_t ntexts, captexts;
+};
+
+static cJSON *mem_node(struct mg_pg_mem *m)
+{
+	struct mem_chunk *c = m->chunks;
+	cJSON *n;
+
+	if (!c || c->used == c->cap) {
+		size_t cap = (MEM_CHUNK - sizeof(*c)) / sizeof(cJSON);
+		c = mg_xmalloc(sizeof(*c) + cap * sizeof(cJSON));
+		c->next = m->chunks;
+		c->used = 0;
+		c->cap = cap;
+		m->chunks = c;
+	}
+	n = &c->nodes[c->used++];
+	memset(n, 0, sizeof(*n));
+	return n;
+}
+
+static void mem_free(struct mg_pg_mem *m)
+{
+	struct mem_chunk *c, *next;
+
+	if (!m)
+		return;
+	for (c = m->chunks; c; c = next) {
+		next = c->next;
+		free(c);
+	}
+	for (size_t i = 0; i < m->ntexts; i++)
+		free(m->texts[i]);
+	free(m->texts);
+	free(m);
+}
+
+struct jreader {
+	char *p;
+	struct mg_pg_mem *m;
+	int depth;
+};
+
+static bool jvalue(struct jreader *j, cJSON *it);
+
+static inline void jblank(struct jreader *j)
+{
+	while (*j->p == ' ' || *j->p == '\n' || *j->p == '\t' || *j->p == '\r')
+		j->p++;
+}
+
+/* A string at j->p ('"'): unescaped in place, NUL-terminated there. */
+static bool jstring(struct jreader *j, char **out)
+{
+	char *start = j->p + 1, *p = start, *w;
+
+	p += strcspn(p, "\"\\");
+	if (*p == '"') {
+		*p = '\0';
+		*out = start;
+		j->p = p + 1;
+		return true;
+	}
+	w = p;
+	for (;;) {
+		char c = *p;
+		if (c == '"')
+			break;
+		if (!c)
+			return false;
+		if (c != '\\') {
+			*w++ = c;
+			p++;
+			continue;
+		}
+		switch (p[1]) {
+		case 'b': *w++ = '\b'; break;
+		case 'f': *w++ = '\f'; break;
+		case 'n': *w++ = '\n'; break;
+		case 'r': *w++ = '\r'; break;
+		case 't': *w++ = '\t'; break;
+		case '"': case '\\': case '/': *w++ = p[1]; break;
+		default: return false; /* \uXXXX (cJSON decodes UTF-16) or bad */
+		}
+		p += 2;
+	}
+	*w = '\0';
+	*out = start;
+	j->p = p + 1;
+	return true;
+}
+
+/* Integers of up to 15 digits; anything else is cJSON's business. */
+static bool jnumber(struct jreader *j, cJSON *it)
+{
+	const char *p = j->p;
+	bool neg = *p == '-';
+	uint64_t v = 0;
+	int nd = 0;
+	double d;
+
+	if (neg)
+		p++;
+	while (*p >= '0' && *p <= '9' && nd < 16) {
+		v = v * 10 + (uint64_t)(*p - '0');
+		p++;
+		nd++;
+	}
+	if (!nd || nd > 15 || (*p >= '0' && *p <= '9') || *p == '.' || *p == 'e' ||
+	    *p == 'E' || *p == '+' || *p == '-' || !*p)
+		return false;
+	d = neg ? -(double)v : (double)v;
+	it->type = cJSON_Number;
+	it->valuedouble = d;
+	if (d >= INT_MAX)
+		it->valueint = INT_MAX;
+	else if (d <= (double)INT_MIN)
+		it->valueint = INT_MIN;
+	else
+		it->valueint = (int)d;
+	j->p = (char *)p;
+	return true;
+}
+
+/* '{' ... '}' or '[' ... ']' at j->p. */
+static bool jcontainer(struct jreader *j, cJSON *it, bool object)
+{
+	cJSON *head = NULL, *cur = NULL;
+	char close = object ? '}' : ']';
+
+	if (j->depth >= CJSON_NESTING_LIMIT)
+		return false;
+	j->depth++;
+	j->p++;
+	jblank(j);
+	if (*j->p == close) {
+		j->p++;
+	} else {
+		for (;;) {
+			cJSON *c = mem_node(j->m);
+			jblank(j);
+			if (object) {
+				if (*j->p != '"' || !jstring(j, &c->string))
+					return false;
+				jblank(j);
+				if (*j->p != ':')
+					return false;
+				j->p++;
+				jblank(j);
+			}
+			if (!jvalue(j, c))
+				return false;
+			if (!head) {
+				head = c;
+			} else {
+				cur->next = c;
+				c->prev = cur;
+			}
+			cur = c;
+			jblank(j);
+			if (*j->p == ',') {
+				j->p++;
+				continue;
+			}
+			if (*j->p != close)
+				return false;
+			j->p++;
+			break;
+		}
+	}
+	j->depth--;
+	if (head)
+		head->prev = cur;
+	it->type = object ? cJSON_Object : cJSON_Array;
+	it->child = head;
+	return true;
+}
+
+static bool jvalue(struct jreader *j, cJSON *it)
+{
+	char *p = j->p;
+
+	switch (*p) {
+	case '"':
+		it->type = cJSON_String;
+		return jstring(j, &it->valuestring);
+	case '{':
+		return jcontainer(j, it, true);
+	case '[':
+		return jcontainer(j, it, false);
+	case 't':
+		if (strncmp(p, "true", 4))
+			return false;
+		it->type = cJSON_True;
+		it->valueint = 1;
+		j->p += 4;
+		return true;
+	case 'f':
+		if (strncmp(p, "false", 5))
+			return false;
+		it->type = cJSON_False;
+		j->p += 5;
+		return true;
+	case 'n':
+		if (strncmp(p, "null", 4))
+			return false;
+		it->type = cJSON_NULL;
+		j->p += 4;
+		return true;
+	default:
+		if (*p == '-' || (*p >= '0' && *p <= '9'))
+			return jnumber(j, it);
+		return false;
+	}
+}
+
+/* Read json (owned by libpg_query's malloc; taken over on success) into
+ * a tree in p's arena. NULL (json untouched in meaning but maybe written
+ * to: the caller frees it) when cJSON must read it instead. */
+static cJSON *fast_read(struct mg_parse *p, char *json)
+{
+	struct jreader j;
+	cJSON *root;
+
+	if (!p->mem)
+		p->mem = mg_xcalloc(1, sizeof(*p->mem));
+	j.p = json;
+	j.m = p->mem;
+	j.depth = 0;
+	jblank(&j);
+	root = mem_node(p->mem);
+	if (!jvalue(&j, root))
+		return NULL;
+	MG_GROW(p->mem->texts, p->mem->captexts, p->mem->ntexts + 1);
+	p->mem->texts[p->mem->ntexts++] = json;
+	return root;
+}
+
 /* Parse buf (a copy of text[base, base+len)) and append its statements.
  * Returns 0 on success, -1 on a syntax error (nothing appended). */
 static int parse_chunk(struct mg_parse *p, const char *text, size_t base,
@@ -87,11 +353,24 @@ static int parse_chunk(struct mg_parse *p, const char *text, size_t base,
 		pg_query_free_parse_result(r);
 		return -1;
 	}
-	root = cJSON_ParseWithOpts(r.parse_tree, NULL, 0);
-	pg_query_free_parse_result(r);
-	if (!root)
-		return -1; /* cJSON nesting limit on absurd input */
-	add_root(p, root);
+	root = r.parse_tree ? fast_read(p, r.parse_tree) : NULL;
+	if (root) {
+		r.parse_tree = NULL; /* kept: the tree's strings live in it */
+		pg_query_free_parse_result(r);
+	} else {
+		/* the text was written to: ask libpg_query for it again */
+		pg_query_free_parse_result(r);
+		r = pg_query_parse(buf);
+		if (r.error) {
+			pg_query_free_parse_result(r);
+			return -1; /* cannot happen: it parsed a moment ago */
+		}
+		root = cJSON_ParseWithOpts(r.parse_tree, NULL, 0);
+		pg_query_free_parse_result(r);
+		if (!root)
+			return -1; /* cJSON nesting limit on absurd input */
+		add_root(p, root);
+	}
 	stmts = cJSON_GetObjectItemCaseSensitive(root, "stmts");
 	cJSON_ArrayForEach(it, stmts) {
 		const cJSON *raw = cJSON_GetObjectItemCaseSensitive(it, "stmt");
@@ -247,6 +526,7 @@ void mg_parse_release(struct mg_parse *p)
 	for (size_t i = 0; i < p->nroots; i++)
 		cJSON_Delete(p->roots[i]);
 	free(p->roots);
+	mem_free(p->mem);
 	free(p->fatal);
 	memset(p, 0, sizeof(*p));
 }
@@ -262,11 +542,21 @@ const cJSON *mg_node_unwrap(const cJSON *n, const char **name_out)
 	return n->child;
 }
 
+/* cJSON_GetObjectItemCaseSensitive, inline and comparing the first byte
+ * before calling strcmp (rules look keys up all the time): the first
+ * child, then its siblings, until one has the name; stops at a child with
+ * no name (an array element) as cJSON does. */
 const cJSON *mg_node_get(const cJSON *n, const char *key)
 {
-	if (!n)
+	if (!n || !key)
 		return NULL;
-	return cJSON_GetObjectItemCaseSensitive(n, key);
+	for (const cJSON *c = n->child; c; c = c->next) {
+		if (!c->string)
+			return NULL;
+		if (c->string[0] == key[0] && !strcmp(c->string, key))
+			return c;
+	}
+	return NULL;
 }
 
 const char *mg_node_str(const cJSON *n, const char *key)

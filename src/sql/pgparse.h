@@ -8,6 +8,18 @@
  * so every statement that parses still gets a tree and each one that does
  * not gets its own positioned error. Node "location" fields in the trees are
  * byte offsets relative to `base` (add stmt->tree_base to get file offsets).
+ *
+ * The trees are ordinary read-only cJSON structures (every cJSON reader
+ * works on them), but they are not made by cJSON_Parse: libpg_query's JSON
+ * is read in place (strings point into the JSON text, unescaped where they
+ * stand) into nodes taken from one arena per mg_parse, so a tree costs no
+ * malloc per node and is freed in a few blocks. Never cJSON_Delete them or
+ * change them; cJSON_Duplicate a part to own a modifiable copy. The result
+ * is the same tree cJSON_Parse builds (types, values, order, links).
+ *
+ * Thread-safe: libpg_query keeps its state in thread-local memory, so
+ * several threads may parse at once; an mg_parse may be released by
+ * another thread than the one that filled it.
  */
 #ifndef MG_PGPARSE_H
 #define MG_PGPARSE_H
@@ -16,6 +28,8 @@
 #include <stddef.h>
 
 #include <cjson/cJSON.h>
+
+struct mg_pg_mem;
 
 struct mg_stmt {
 	size_t off;          /* file offset of the first token */
@@ -30,8 +44,11 @@ struct mg_stmt {
 struct mg_parse {
 	struct mg_stmt *stmts;
 	size_t n, cap;
-	cJSON **roots;       /* owned parse results */
+	cJSON **roots;       /* owned parse results from cJSON_Parse (rare:
+				the fast reader declined the JSON) */
 	size_t nroots, rootcap;
+	struct mg_pg_mem *mem; /* owned: the trees the fast reader built (one
+				arena) and the JSON texts they point into */
 	bool ok;             /* every statement parsed */
 	char *fatal;         /* owned: the scanner itself failed (e.g. an
 				unterminated string); stmts may be partial */
