@@ -51,10 +51,15 @@ int mg_fs_read(const char *path, char **out, size_t *len_out, struct mg_err *err
 			   path, (long long)st.st_size, MG_FS_MAX_FILE);
 		return MG_EIO;
 	}
-	cap = (size_t)st.st_size + 1;
+	/* Room for one byte more than fstat reported: a read that comes back
+	 * short of it, with exactly st_size bytes in, is the end of the file
+	 * (no second read just to see 0, no realloc). A file that grew or
+	 * shrank meanwhile takes the general loop below. */
+	cap = (size_t)st.st_size + 2;
 	data = mg_xmalloc(cap);
 	for (;;) {
 		ssize_t n;
+		size_t want;
 		if (len + 1 >= cap) {
 			if (cap > MG_FS_MAX_FILE) {
 				free(data);
@@ -67,7 +72,8 @@ int mg_fs_read(const char *path, char **out, size_t *len_out, struct mg_err *err
 			cap *= 2;
 			data = mg_xrealloc(data, cap);
 		}
-		n = read(fd, data + len, cap - 1 - len);
+		want = cap - 1 - len;
+		n = read(fd, data + len, want);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
@@ -80,6 +86,8 @@ int mg_fs_read(const char *path, char **out, size_t *len_out, struct mg_err *err
 		if (n == 0)
 			break;
 		len += (size_t)n;
+		if ((size_t)n < want && len == (size_t)st.st_size)
+			break;
 	}
 	close(fd);
 	data[len] = '\0';

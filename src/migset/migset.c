@@ -93,17 +93,24 @@ static bool ends_with(const char *s, const char *suf)
 	return a >= b && memcmp(s + a - b, suf, b) == 0;
 }
 
+/* A directory entry: its name (owned) and readdir's d_type. */
+struct ent {
+	char *name;
+	unsigned char type;
+};
+
 static int sort_names(const void *a, const void *b)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	return strcmp(((const struct ent *)a)->name, ((const struct ent *)b)->name);
 }
 
-/* Sorted visible entry names of dir (owned array of owned strings). */
-static int list_dir(const char *dir, char ***out, size_t *nout, struct mg_err *err)
+/* Sorted visible entries of dir (owned array of owned names). */
+static int list_dir(const char *dir, struct ent **out, size_t *nout,
+		    struct mg_err *err)
 {
 	DIR *d = opendir(dir);
 	struct dirent *de;
-	char **v = NULL;
+	struct ent *v = NULL;
 	size_t n = 0, cap = 0;
 
 	if (!d) {
@@ -117,7 +124,8 @@ static int list_dir(const char *dir, char ***out, size_t *nout, struct mg_err *e
 		if (de->d_name[0] == '.')
 			continue;
 		MG_GROW(v, cap, n + 1);
-		v[n++] = mg_xstrdup(de->d_name);
+		v[n].name = mg_xstrdup(de->d_name);
+		v[n++].type = de->d_type;
 	}
 	closedir(d);
 	if (n > 1)
@@ -127,10 +135,10 @@ static int list_dir(const char *dir, char ***out, size_t *nout, struct mg_err *e
 	return 0;
 }
 
-static void free_list(char **v, size_t n)
+static void free_list(struct ent *v, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		free(v[i]);
+		free(v[i].name);
 	free(v);
 }
 
@@ -483,7 +491,7 @@ static int classify_pattern(const char *dir, const char *fname, pcre2_code *re,
 static int discover(const char *dir, const struct mg_migset_opts *opts,
 		    struct cands *cs, struct mg_err *err)
 {
-	char **names;
+	struct ent *names;
 	size_t n;
 	int rc = list_dir(dir, &names, &n, err);
 	pcre2_code *re = NULL;
@@ -517,24 +525,36 @@ static int discover(const char *dir, const struct mg_migset_opts *opts,
 		md = pcre2_match_data_create_from_pattern(re, NULL);
 	}
 	for (size_t i = 0; i < n && !rc; i++) {
-		char *p = mg_fs_join(dir, names[i]);
+		const char *nm = names[i].name;
+		unsigned char t = names[i].type;
 		struct stat st;
-		if (stat(p, &st) != 0) {
-			mg_err_set(err, MG_EIO, "cannot-read", "cannot stat '%s': %s",
-				   p, strerror(errno));
-			mg_err_hint(err, "a broken or looping symbolic link? remove it "
-					 "from the migrations directory");
-			rc = MG_EIO;
-		} else if (S_ISDIR(st.st_mode)) {
+		/* readdir's d_type saves a stat per file: a regular file is
+		 * read (and fstat'ed) later anyway, and a file that is not a
+		 * migration is never looked at. Symbolic links and file
+		 * systems that do not fill d_type take the stat. */
+		if (t != DT_REG && t != DT_DIR) {
+			char *p = mg_fs_join(dir, nm);
+			if (stat(p, &st) != 0) {
+				mg_err_set(err, MG_EIO, "cannot-read",
+					   "cannot stat '%s': %s", p, strerror(errno));
+				mg_err_hint(err, "a broken or looping symbolic link? "
+						 "remove it from the migrations directory");
+				rc = MG_EIO;
+				free(p);
+				break;
+			}
+			free(p);
+			t = S_ISDIR(st.st_mode) ? DT_DIR : DT_REG;
+		}
+		if (t == DT_DIR) {
 			if (!re)
-				rc = classify_subdir(dir, names[i], cs, err);
+				rc = classify_subdir(dir, nm, cs, err);
 		} else if (re) {
-			rc = classify_pattern(dir, names[i], re, md, cs, err);
-		} else if (!ignorable_file(names[i])) {
-			rc = classify_file(dir, names[i], cs,
+			rc = classify_pattern(dir, nm, re, md, cs, err);
+		} else if (!ignorable_file(nm)) {
+			rc = classify_file(dir, nm, cs,
 					   opts ? opts->dialect : NULL, err);
 		}
-		free(p);
 	}
 	pcre2_match_data_free(md);
 	pcre2_code_free(re);
@@ -644,10 +664,19 @@ static bool only_comments(const char *s, size_t off, size_t end)
 
 static void checksum(struct mg_script *sc)
 {
-	size_t len;
-	char *t = mg_script_text(sc, &len);
-	mg_sha256_hex(t, len, sc->checksum);
-	free(t);
+	const char *t = sc->src->text + sc->off;
+	size_t len = sc->end - sc->off;
+	char *c;
+
+	/* the checksum is of the text with CRLF -> LF: hash in place unless
+	 * there is a CR to drop */
+	if (!memchr(t, '\r', len)) {
+		mg_sha256_hex(t, len, sc->checksum);
+		return;
+	}
+	c = mg_script_text(sc, &len);
+	mg_sha256_hex(c, len, sc->checksum);
+	free(c);
 }
 
 char *mg_script_text(const struct mg_script *s, size_t *len_out)
@@ -885,9 +914,11 @@ static int load_cand(struct mg_migset *set, struct cand *c, struct mg_err *err)
 	MG_GROW(set->items, set->cap, set->n + 1);
 	m = &set->items[set->n++];
 	memset(m, 0, sizeof(*m));
-	m->version = mg_xstrdup(c->version);
-	m->name = mg_xstrdup(c->name);
-	m->label = mg_xstrdup(c->label);
+	/* the candidate's strings move to the migration */
+	m->version = c->version;
+	m->name = c->name;
+	m->label = c->label;
+	c->version = c->name = c->label = NULL;
 	if (!(src = add_source(set, c->up_path, err)))
 		return MG_EINPUT;
 	if ((c->layout == MG_LAYOUT_SECTIONS) ||

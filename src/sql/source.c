@@ -50,18 +50,17 @@ size_t mg_utf8_check(const char *str, size_t n)
 
 static void build_lines(struct mg_source *src)
 {
-	size_t cap = 0, i;
+	const char *t = src->text, *end = t + src->len, *p;
+	size_t n = 1;
 
-	src->nlines = 0;
-	src->line_starts = NULL;
-	MG_GROW(src->line_starts, cap, 1);
-	src->line_starts[src->nlines++] = 0;
-	for (i = 0; i < src->len; i++) {
-		if (src->text[i] == '\n') {
-			MG_GROW(src->line_starts, cap, src->nlines + 1);
-			src->line_starts[src->nlines++] = i + 1;
-		}
-	}
+	/* count first: one allocation of the exact size */
+	for (p = t; (p = memchr(p, '\n', (size_t)(end - p))); p++)
+		n++;
+	src->line_starts = mg_xmalloc(n * sizeof(*src->line_starts));
+	src->line_starts[0] = 0;
+	src->nlines = 1;
+	for (p = t; (p = memchr(p, '\n', (size_t)(end - p))); p++)
+		src->line_starts[src->nlines++] = (size_t)(p - t) + 1;
 }
 
 static int check_text(struct mg_source *src, struct mg_err *err)
