@@ -21,7 +21,12 @@
  *     the transaction does not hold yet: it can queue behind a long query
  *     there while the first table stays blocked. Quiet when a lock_timeout
  *     is in effect (SET [LOCAL] lock_timeout earlier in the script), which
- *     bounds that wait.
+ *     bounds that wait; a warning otherwise (it hurts only when such a
+ *     query is running: traffic decides).
+ * A statement that itself takes ACCESS EXCLUSIVE on the locked table (SET
+ * NOT NULL, a rewriting type change, ADD PRIMARY KEY after an ADD COLUMN)
+ * is not reported for it: that table is blocked while it runs anyway, and
+ * its own rule says so.
  * Cheap statements are quiet: a catalog-only change to the same table (a
  * second ADD COLUMN, SET DEFAULT), COMMENT, SET, GRANT, CREATE FUNCTION /
  * VIEW / TYPE, anything on tables created earlier in the script.
@@ -31,7 +36,8 @@
  * created again afterwards (a swap: queries on the name wait for COMMIT).
  *
  * Reported once per transaction, at the first such statement, naming the
- * locked table and the statement that took the lock.
+ * locked table and the statement that took the lock (a lock-queue warning
+ * does not hide later real work, which is still reported).
  */
 #include <stdio.h>
 #include <string.h>
@@ -41,6 +47,7 @@
 
 struct state {
 	unsigned reported_txn; /* transaction already reported (0: none) */
+	unsigned warned_txn;   /* ... with the lock-queue warning only */
 	bool timeout;          /* a lock_timeout is in effect */
 	unsigned timeout_txn;  /* ... only in this transaction (SET LOCAL), or 0 */
 };
@@ -272,9 +279,10 @@ static const char *article(enum mg_lock_mode m)
 	return n[0] == 'A' || n[0] == 'E' ? "an" : "a";
 }
 
-/* What real work st does, written into detail ("" if none). */
+/* What real work st does, written into detail ("" if none). *queue is set
+ * when the only work is waiting for a lock on another table. */
 static void work_of(struct mg_lint_ctx *ctx, const struct mg_lint_stmt *st,
-		    const struct state *s, char *detail, size_t size)
+		    const struct state *s, char *detail, size_t size, bool *queue)
 {
 	const struct mg_txn_lock *held;
 	size_t nheld = mg_lint_txn_locks(ctx, &held);
@@ -323,15 +331,31 @@ static void work_of(struct mg_lint_ctx *ctx, const struct mg_lint_stmt *st,
 			 "(and may queue behind a long query there),",
 			 words, article(l->mode), mg_lock_mode_name(l->mode),
 			 index ? "the table of index " : "", l->relation);
+		*queue = true;
 		return;
 	}
+}
+
+/* The statement takes ACCESS EXCLUSIVE on the held relation itself: the
+ * table is blocked while it runs whatever came before (SET NOT NULL or a
+ * rewriting type change after an ADD COLUMN), and the rule that reports
+ * that statement already says so. */
+static bool self_locked(const struct mg_lock *own, size_t nown,
+			const struct mg_lock *held)
+{
+	for (size_t i = 0; i < nown; i++)
+		if (own[i].mode == MG_LOCK_ACCESS_EXCLUSIVE && same_rel(&own[i], held))
+			return true;
+	return false;
 }
 
 static void check(struct mg_lint_ctx *ctx, const struct mg_lint_stmt *st)
 {
 	struct state *s;
 	const struct mg_txn_lock *held, *ax = NULL;
-	size_t nheld;
+	size_t nheld, nown;
+	struct mg_lock own[16];
+	bool queue = false;
 	char detail[300], rel[160], bywords[64] = "statement";
 
 	s = mg_lint_state(ctx, sizeof *s);
@@ -342,23 +366,33 @@ static void check(struct mg_lint_ctx *ctx, const struct mg_lint_stmt *st)
 	if (s->reported_txn == st->txn)
 		return;
 	nheld = mg_lint_txn_locks(ctx, &held);
+	nown = mg_lint_stmt_locks(ctx, st, own, sizeof own / sizeof own[0]);
 	for (size_t i = 0; i < nheld; i++)
 		if (lock_matters(ctx, &held[i], st) &&
+		    !self_locked(own, nown, &held[i].lock) &&
 		    (!ax || held[i].stmt_index < ax->stmt_index))
 			ax = &held[i];
 	if (!ax)
 		return;
 
-	work_of(ctx, st, s, detail, sizeof detail);
-	if (!detail[0])
+	work_of(ctx, st, s, detail, sizeof detail, &queue);
+	if (!detail[0] || (queue && s->warned_txn == st->txn))
 		return;
 
-	s->reported_txn = st->txn;
+	if (queue)
+		s->warned_txn = st->txn; /* real work later still gets its error */
+	else
+		s->reported_txn = st->txn;
 	const struct mg_lint_stmt *by = mg_lint_stmt_at(ctx, ax->stmt_index);
 	if (by)
 		stmt_words(ctx, by, bywords, sizeof bywords);
 	rel_desc(ctx, ax, rel, sizeof rel);
-	mg_lint_report_opt(ctx, &(struct mg_report_opt){ .lock = &ax->lock },
+	/* Waiting in the lock queue of another table hurts only when a long
+	 * query runs there at that moment: a matter of traffic, so a warning.
+	 * Real work under the lock blocks the table however quiet it is. */
+	mg_lint_report_opt(ctx, &(struct mg_report_opt){
+				   .lock = &ax->lock,
+				   .severity = queue ? MG_SEV_WARNING : 0 },
 			   st->stmt->off, 0,
 			   "%s runs while the transaction holds an ACCESS "
 			   "EXCLUSIVE lock on %s (taken by %s at line %u): every "
