@@ -114,17 +114,67 @@ static int res_fail(struct pg *p, PGresult *res, struct mg_err *err)
 		l->position = strtol(pos, NULL, 10);
 	l->lock_timeout = state && !strcmp(state, "55P03");
 	l->canceled = state && !strcmp(state, "57014");
+	/* the server ends the session after these (pg_terminate_backend,
+	 * shutdown, crash of another backend) even if libpq has not seen
+	 * the socket close yet */
+	if (state && (!strncmp(state, "57P0", 4) || !strncmp(state, "08", 2)))
+		l->conn_lost = true;
 	if (!prim) {
-		char *m = mg_xstrdup(PQresultErrorMessage(res));
-		size_t n = strlen(m);
-		while (n && m[n - 1] == '\n')
+		/* libpq's own message: "server closed the connection
+		 * unexpectedly\n\tThis probably means ...": first line is the
+		 * message, the rest detail */
+		/* When the session ended, the connection's message can hold
+		 * what the server said first ("FATAL:  terminating connection
+		 * due to administrator command") that the result lost. */
+		char *m = mg_xstrdup(l->conn_lost && *PQerrorMessage(p->conn)
+				     ? PQerrorMessage(p->conn)
+				     : PQresultErrorMessage(res));
+		char *nl, *rest = NULL;
+		size_t n;
+		static const char *const sev[] = { "FATAL:", "PANIC:", "ERROR:" };
+		for (size_t k = 0; k < sizeof(sev) / sizeof(sev[0]); k++) {
+			size_t sl = strlen(sev[k]);
+			if (!strncmp(m, sev[k], sl)) {
+				size_t skip = sl;
+				while (m[skip] == ' ')
+					skip++;
+				memmove(m, m + skip, strlen(m + skip) + 1);
+				break;
+			}
+		}
+		n = strlen(m);
+		while (n && (m[n - 1] == '\n' || m[n - 1] == ' '))
 			m[--n] = '\0';
+		if ((nl = strchr(m, '\n'))) {
+			*nl = '\0';
+			rest = nl + 1;
+			while (*rest == '\t' || *rest == ' ')
+				rest++;
+			/* one line: runs of newlines, tabs, blanks -> one blank */
+			char *o = rest;
+			for (char *c = rest; *c; c++) {
+				bool ws = *c == '\n' || *c == '\t' || *c == ' ';
+				if (!ws) {
+					*o++ = *c;
+				} else if (o > rest && o[-1] != ' ') {
+					/* a new message (not a continuation
+					 * line): "; " (o < c: room for it) */
+					if (*c == '\n' && c[1] && c[1] != '\t' &&
+					    c[1] != ' ' && o < c)
+						*o++ = ';';
+					*o++ = ' ';
+				}
+			}
+			*o = '\0';
+		}
 		mg_err_set(err, MG_EDB, l->conn_lost ? "connection-lost" : "sql-error",
 			   "%s", n ? m : "unknown database error");
+		if (rest && *rest && !state)
+			mg_err_detail(err, "%s", rest);
 		free(m);
 	} else {
-		mg_err_set(err, MG_EDB, l->lock_timeout ? "lock-timeout" : "sql-error",
-			   "%s", prim);
+		mg_err_set(err, MG_EDB, l->lock_timeout ? "lock-timeout" :
+			   l->conn_lost ? "connection-lost" : "sql-error", "%s", prim);
 	}
 	if (state && det)
 		mg_err_detail(err, "SQLSTATE %s: %s", state, det);
