@@ -36,6 +36,8 @@ struct pg {
 	struct cached cache[NCACHE];
 	size_t ncache;
 	unsigned seq;
+	bool begin_pending;     /* begin() called, BEGIN not sent yet: it goes
+				   out with the next query in one round trip */
 };
 
 static struct pg *PG(struct mg_db *db)
@@ -264,12 +266,17 @@ static PGresult *end_copy(struct pg *p, PGresult *res)
 	return last;
 }
 
+static int send_begin(struct pg *p, struct mg_err *err);
+
 static int pg_exec(struct mg_db *db, const char *sql, struct mg_err *err)
 {
 	struct pg *p = PG(db);
-	PGresult *res = PQexec(p->conn, sql);
+	PGresult *res;
 	int rc = 0;
 
+	if (p->begin_pending && (rc = send_begin(p, err)))
+		return rc;
+	res = PQexec(p->conn, sql);
 	memset(&db->last, 0, sizeof(db->last));
 	if (res && (PQresultStatus(res) == PGRES_COPY_IN ||
 		    PQresultStatus(res) == PGRES_COPY_OUT))
@@ -306,6 +313,91 @@ static const char *prepared(struct pg *p, const char *sql, int nparams,
 	return c->name;
 }
 
+/* Send the deferred BEGIN alone (before a simple-protocol statement). */
+static int send_begin(struct pg *p, struct mg_err *err)
+{
+	PGresult *res;
+	int rc = 0;
+
+	p->begin_pending = false;
+	res = PQexec(p->conn, "BEGIN");
+	memset(&p->base.last, 0, sizeof(p->base.last));
+	if (!res_ok(res)) {
+		rc = res_fail(p, res, err);
+		p->base.in_tx = false;
+	}
+	PQclear(res);
+	return rc;
+}
+
+/* The deferred BEGIN and one extended-protocol query in one pipeline: one
+ * round trip where there were two. Returns the query's result (owned), or
+ * NULL with err filled when BEGIN failed or the pipeline broke (then
+ * nothing of the query ran: an aborted pipeline skips it). */
+static PGresult *begin_and_query(struct pg *p, const char *name, const char *sql,
+				 int nparams, const char *const *params,
+				 struct mg_err *err)
+{
+	PGresult *r, *qres = NULL, *bres = NULL;
+	int stage = 0, nulls = 0; /* stage 0: BEGIN's result, 1: the query's */
+	bool sent;
+
+	p->begin_pending = false;
+	if (PQenterPipelineMode(p->conn) != 1) {
+		/* not possible here (libpq < 14, or a busy connection):
+		 * two round trips as before */
+		if (send_begin(p, err))
+			return NULL;
+		return name ? PQexecPrepared(p->conn, name, nparams, params, NULL, NULL, 0)
+			    : PQexecParams(p->conn, sql, nparams, NULL, params, NULL,
+					   NULL, 0);
+	}
+	sent = PQsendQueryParams(p->conn, "BEGIN", 0, NULL, NULL, NULL, NULL, 0) == 1 &&
+	       (name ? PQsendQueryPrepared(p->conn, name, nparams, params, NULL,
+					   NULL, 0)
+		     : PQsendQueryParams(p->conn, sql, nparams, NULL, params, NULL,
+					 NULL, 0)) == 1 &&
+	       PQpipelineSync(p->conn) == 1;
+	/* results: BEGIN's, NULL, the query's, NULL, then the sync; after an
+	 * error the rest is PGRES_PIPELINE_ABORTED up to the sync */
+	while (sent) {
+		r = PQgetResult(p->conn);
+		if (!r) {
+			if (PQstatus(p->conn) == CONNECTION_BAD || ++nulls > 3)
+				break;
+			stage++;
+			continue;
+		}
+		nulls = 0;
+		if (PQresultStatus(r) == PGRES_PIPELINE_SYNC) {
+			PQclear(r);
+			break;
+		}
+		if (stage == 0 && !bres)
+			bres = r;
+		else if (stage == 1 && !qres)
+			qres = r;
+		else
+			PQclear(r);
+	}
+	PQexitPipelineMode(p->conn);
+	memset(&p->base.last, 0, sizeof(p->base.last));
+	if (!sent || !res_ok(bres)) {
+		/* BEGIN failed (or never went out): report it as begin() would */
+		res_fail(p, sent ? bres : NULL, err);
+		p->base.in_tx = false;
+		PQclear(bres);
+		PQclear(qres);
+		return NULL;
+	}
+	PQclear(bres);
+	if (!qres) {
+		res_fail(p, NULL, err);
+		return NULL;
+	}
+	return qres;
+}
+
 static int pg_query(struct mg_db *db, const char *sql, int nparams,
 		    const char *const *params, struct mg_rows *out,
 		    struct mg_err *err)
@@ -321,7 +413,11 @@ static int pg_query(struct mg_db *db, const char *sql, int nparams,
 	name = prepared(p, sql, nparams, err);
 	if (name && !*name)
 		return err ? err->code : MG_EDB;
-	if (name)
+	if (p->begin_pending) {
+		res = begin_and_query(p, name, sql, nparams, params, err);
+		if (!res)
+			return err ? err->code : MG_EDB;
+	} else if (name)
 		res = PQexecPrepared(p->conn, name, nparams, params, NULL, NULL, 0);
 	else
 		res = PQexecParams(p->conn, sql, nparams, NULL, params, NULL, NULL, 0);
@@ -343,17 +439,28 @@ static int pg_query(struct mg_db *db, const char *sql, int nparams,
 
 static int pg_begin(struct mg_db *db, struct mg_err *err)
 {
-	int rc = pg_exec(db, "BEGIN", err);
+	struct pg *p = PG(db);
 
-	if (!rc)
-		db->in_tx = true;
-	return rc;
+	(void)err;
+	/* BEGIN goes out with the next statement (see begin_and_query): a
+	 * connection already lost shows there, before anything ran */
+	if (PQstatus(p->conn) == CONNECTION_BAD)
+		return send_begin(p, err);
+	memset(&db->last, 0, sizeof(db->last));
+	p->begin_pending = true;
+	db->in_tx = true;
+	return 0;
 }
 
 static int pg_commit(struct mg_db *db, struct mg_err *err)
 {
-	int rc = pg_exec(db, "COMMIT", err);
+	struct pg *p = PG(db);
+	int rc = 0;
 
+	if (p->begin_pending)
+		p->begin_pending = false; /* nothing was sent: nothing to commit */
+	else
+		rc = pg_exec(db, "COMMIT", err);
 	db->in_tx = false;
 	return rc;
 }
@@ -362,6 +469,7 @@ static int pg_rollback(struct mg_db *db, struct mg_err *err)
 {
 	int rc = 0;
 
+	PG(db)->begin_pending = false;
 	if (PQtransactionStatus(PG(db)->conn) != PQTRANS_IDLE)
 		rc = pg_exec(db, "ROLLBACK", err);
 	db->in_tx = false;
