@@ -20,6 +20,15 @@ static const char *path_of(const struct mg_apply *a)
 	return sc->src ? sc->src->path : a->m->label;
 }
 
+/* err becomes a connection-lost error (a database error: exit 3). */
+static void relabel_lost(struct mg_err *err)
+{
+	if (!err)
+		return;
+	err->code = MG_EDB;
+	snprintf(err->id, sizeof(err->id), "connection-lost");
+}
+
 static void print_cmd(struct mg_runner *r, struct mg_sqlcmd *c)
 {
 	mg_sqlcmd_print(r->out, c);
@@ -33,6 +42,11 @@ static int exec_cmd(struct mg_runner *r, struct mg_sqlcmd *c, struct mg_err *err
 	mg_sqlcmd_release(c);
 	if (rc)
 		mg_err_prefix(err, "cannot update the ledger %s", r->ledger.display);
+	if (rc && r->db->last.conn_lost)
+		relabel_lost(err);
+	else if (rc)
+		mg_apply_env_hint(r, err, "nothing of the migration was recorded",
+				  "up");
 	return rc;
 }
 
@@ -48,6 +62,54 @@ static void print_stmt(struct mg_runner *r, const struct mg_stmts *st, size_t i)
 	free(t);
 }
 
+/* SQLite primary result codes (sqlite3.h): run/ sees drivers only through
+ * driver.h, whose last.code carries SQLite's extended code. */
+enum { SQ_READONLY = 8, SQ_IOERR = 10, SQ_FULL = 13, SQ_CANTOPEN = 14 };
+
+bool mg_apply_env_hint(struct mg_runner *r, struct mg_err *err, const char *done,
+		       const char *verb)
+{
+	const char *path = r->db->url->path ? r->db->url->path : "?";
+
+	if (r->db->ops->dialect != MG_DIALECT_SQLITE || !err)
+		return false;
+	switch (r->db->last.code & 0xff) {
+	case SQ_READONLY:
+		mg_err_hint(err, "%s; the database '%s' (or its directory, where "
+				 "SQLite creates the journal) is read-only for this "
+				 "process: make both writable for the user migrate runs "
+				 "as (mode, owner, a read-only mount, chattr +i), then "
+				 "run 'migrate %s' again", done, path, verb);
+		return true;
+	case SQ_FULL:
+		mg_err_hint(err, "%s; the disk holding '%s' is full (or "
+				 "max_page_count was reached): free space, then run "
+				 "'migrate %s' again. A '%s-journal' left beside it is "
+				 "rolled back by the next open: do not delete it",
+			    done, path, verb, path);
+		return true;
+	case SQ_IOERR:
+	case SQ_CANTOPEN:
+		mg_err_hint(err, "%s; an I/O error on '%s' or its journal (the "
+				 "disk, or permissions of its directory): fix it, then "
+				 "run 'migrate %s' again. Do not delete a '-journal' or "
+				 "'-wal' file beside it: the next open rolls it back",
+			    done, path, verb);
+		return true;
+	}
+	return false;
+}
+
+static bool is_notx(const struct mg_apply *a)
+{
+	return a->up ? a->m->up.no_tx : a->m->down.no_tx;
+}
+
+static bool conn_lost(const struct mg_err *err)
+{
+	return err && !strcmp(err->id, "connection-lost");
+}
+
 /* Turn a database error from statement i into a migration error. */
 static int stmt_failed(struct mg_runner *r, struct mg_apply *a, size_t i,
 		       struct mg_err *err)
@@ -57,7 +119,22 @@ static int stmt_failed(struct mg_runner *r, struct mg_apply *a, size_t i,
 	char *msg = mg_xstrdup(err->msg ? err->msg : "error");
 
 	mg_stmts_pos(a->st, i, l->position, &line, &col);
-	if (mg_signals_pending()) {
+	if (l->conn_lost && !mg_signals_pending()) {
+		/* server stopped or crashed, session terminated, network gone */
+		mg_err_set(err, MG_EDB, "connection-lost",
+			   "lost the connection to the database during statement "
+			   "%zu of %zu of '%s': %s", i + 1, a->st->n, a->m->label, msg);
+		if (is_notx(a))
+			mg_err_hint(err, "no transaction: the ledger row for %s stays "
+					 "dirty; once the server is back, 'migrate up' says "
+					 "what the statement may have left and how to go on",
+				    a->version);
+		else
+			mg_err_hint(err, "the server rolled the transaction back: the "
+					 "schema and the ledger are as before; once the "
+					 "server is back, run 'migrate %s' again",
+				    a->up ? "up" : "down");
+	} else if (mg_signals_pending()) {
 		mg_err_set(err, MG_EINTERRUPTED, "interrupted",
 			   "interrupted by %s during statement %zu of %zu of '%s'",
 			   sig_name(mg_signals_which()), i + 1, a->st->n, a->m->label);
@@ -66,6 +143,15 @@ static int stmt_failed(struct mg_runner *r, struct mg_apply *a, size_t i,
 			   "%s '%s' failed at statement %zu of %zu: %s",
 			   a->up ? "migration" : "rollback of", a->m->label, i + 1,
 			   a->st->n, msg);
+		if (is_notx(a))
+			a->env_fault = mg_apply_env_hint(r, err, "no transaction, "
+							 "its ledger row stays dirty",
+							 a->up ? "up" : "down");
+		else
+			a->env_fault = mg_apply_env_hint(r, err, "it was rolled back, "
+							 "the schema and the ledger "
+							 "are as before",
+							 a->up ? "up" : "down");
 		if (l->canceled && r->cfg->statement_timeout_ms) {
 			char d[32];
 			mg_config_format_duration(r->cfg->statement_timeout_ms, d, sizeof(d));
@@ -190,6 +276,7 @@ int mg_apply_tx(struct mg_runner *r, struct mg_apply *a, bool dry_run,
 	struct mg_sqlcmd c;
 
 	a->skipped = false;
+	a->env_fault = false;
 	a->ms = 0;
 	if (dry_run) {
 		fprintf(r->out, "%s;\n", r->db->ops->begin_sql);
@@ -214,6 +301,14 @@ int mg_apply_tx(struct mg_runner *r, struct mg_apply *a, bool dry_run,
 						  "interrupted by %s while waiting to "
 						  "apply '%s'", sig_name(mg_signals_which()),
 						  a->m->label);
+			if (r->db->last.conn_lost) {
+				mg_err_prefix(err, "lost the connection to the database "
+					      "before '%s' started", a->m->label);
+				relabel_lost(err);
+				mg_err_hint(err, "nothing of it ran; once the server is "
+						 "back, run 'migrate %s' again",
+					    a->up ? "up" : "down");
+			}
 			return rc;
 		}
 		if ((rc = reread(r, a, &done, err))) {
@@ -246,6 +341,11 @@ int mg_apply_tx(struct mg_runner *r, struct mg_apply *a, bool dry_run,
 						 "session holds a conflicting lock: find it in "
 						 "pg_locks, or raise lock_timeout / lock_retries",
 					    r->cfg->lock_retries);
+			else if (conn_lost(err) && !err->hint)
+				mg_err_hint(err, "the server rolled the transaction back: "
+						 "the schema and the ledger are as before; once "
+						 "the server is back, run 'migrate %s' again",
+					    a->up ? "up" : "down");
 			else if (rc == MG_EMIGRATION && !err->hint)
 				mg_err_hint(err, "it was rolled back: the schema and the "
 						 "ledger are as before; fix it and run "
@@ -256,17 +356,39 @@ int mg_apply_tx(struct mg_runner *r, struct mg_apply *a, bool dry_run,
 		ledger_write(r, a, &c, a->ms);
 		if ((rc = exec_cmd(r, &c, err))) {
 			r->db->ops->rollback(r->db, NULL);
+			if (conn_lost(err))
+				mg_err_hint(err, "the server rolled the transaction back: "
+						 "the schema and the ledger are as before; once "
+						 "the server is back, run 'migrate %s' again",
+					    a->up ? "up" : "down");
 			return rc;
 		}
 		if ((rc = r->db->ops->commit(r->db, err))) {
+			struct mg_db_last last = r->db->last;
+			bool env = mg_apply_env_hint(r, err, "it was rolled back, "
+						     "the schema and the ledger are "
+						     "as before", a->up ? "up" : "down");
 			r->db->ops->rollback(r->db, NULL);
+			r->db->last = last;
 			if (mg_signals_pending())
 				return mg_err_set(err, MG_EINTERRUPTED, "interrupted",
 						  "interrupted by %s while committing '%s'",
 						  sig_name(mg_signals_which()), a->m->label);
+			if (r->db->last.conn_lost) {
+				mg_err_prefix(err, "lost the connection to the database "
+					      "while committing '%s'", a->m->label);
+				relabel_lost(err);
+				mg_err_hint(err, "the server may or may not have committed "
+						 "it; the migration and its ledger row commit "
+						 "together, so they agree either way: once the "
+						 "server is back, 'migrate status' shows which, "
+						 "and 'migrate %s' goes on", a->up ? "up" : "down");
+				return MG_EDB;
+			}
 			mg_err_prefix(err, "cannot commit '%s'", a->m->label);
 			if (err->code == MG_EDB)
 				err->code = MG_EMIGRATION;
+			a->env_fault = env;
 			return err->code;
 		}
 		a->ms = (long)((mg_db_clock_us() - t0) / 1000);
@@ -305,6 +427,7 @@ int mg_apply_notx(struct mg_runner *r, struct mg_apply *a, bool dry_run,
 	int rc;
 
 	a->skipped = false;
+	a->env_fault = false;
 	if (dry_run) {
 		if (!a->up)
 			mg_ledger_cmd_reverting(&r->ledger, &c, a->version);
@@ -385,7 +508,14 @@ int mg_apply_notx(struct mg_runner *r, struct mg_apply *a, bool dry_run,
 		mg_err_release(&e2);
 	}
 	if (rc) {
-		if (rc == MG_EMIGRATION || rc == MG_EINTERRUPTED) {
+		if (conn_lost(err)) {
+			mg_err_hint(err, "no transaction: the ledger row for %s stays "
+					 "dirty (%s); once the server is back, 'migrate up' says what the "
+					 "interrupted statement may have left and how to go "
+					 "on ('migrate up --resume' or 'migrate mark')",
+				    a->version, a->up ? MG_STATE_RUNNING : MG_STATE_REVERTING);
+		} else if ((rc == MG_EMIGRATION || rc == MG_EINTERRUPTED) &&
+			   !a->env_fault) {
 			struct mg_buf h = MG_BUF_INIT;
 			mg_buf_addf(&h, "no transaction: the ledger row for %s stays "
 				    "dirty (%s); run 'migrate status' to see what it "
@@ -470,9 +600,11 @@ int mg_apply_batch(struct mg_runner *r, struct mg_apply *v, size_t n,
 				continue;
 			}
 		}
-		if (rc == MG_EMIGRATION)
+		if (rc == MG_EMIGRATION || conn_lost(err))
 			mg_err_hint(err, "--single-transaction: the whole batch of %zu "
-					 "migrations was rolled back; nothing was applied", n);
+					 "migrations was rolled back; nothing was applied%s", n,
+				    conn_lost(err) ? "; once the server is back, run "
+				    "'migrate up' again" : "");
 		return rc;
 	}
 }

@@ -24,6 +24,8 @@ struct mg_apply {
 	bool resume;                   /* up: continue a dirty row */
 	long start;                    /* resume: first statement to run */
 	long ms;                       /* out: duration in milliseconds */
+	bool env_fault;                /* out: failed because of the file system
+					  (read-only, full, I/O), not the SQL */
 	bool skipped;                  /* out: SQLite found it already done by
 					  another runner */
 };
@@ -37,6 +39,13 @@ int mg_apply_notx(struct mg_runner *r, struct mg_apply *a, bool dry_run,
 /* Run every item of v (all transactional, up) in one transaction. */
 int mg_apply_batch(struct mg_runner *r, struct mg_apply *v, size_t n,
 		   bool dry_run, struct mg_err *err);
+
+/* When the last database call failed because of the environment rather
+ * than the SQL (SQLite: read-only file or directory, disk full, I/O
+ * error), set err's hint to say so, with `done` (what became of the work)
+ * and how to go on ('migrate VERB' again), and return true. */
+bool mg_apply_env_hint(struct mg_runner *r, struct mg_err *err, const char *done,
+		       const char *verb);
 
 /* The dirty-state report for a row left by a failed or interrupted
  * no-transaction migration: fills err (MG_EREFUSED, "dirty-migration")

@@ -285,6 +285,7 @@ static int ensure_ledger(struct mg_runner *r, bool dry_run, struct mg_err *err)
 	if (!rc)
 		rc = r->db->ops->commit(r->db, err);
 	if (rc) {
+		mg_apply_env_hint(r, err, "nothing was changed", "up");
 		r->db->ops->rollback(r->db, NULL);
 		mg_err_prefix(err, "cannot create the ledger table %s", r->ledger.display);
 	} else {
