@@ -83,9 +83,9 @@ static void add_root(struct mg_parse *p, cJSON *root)
  * cJSON_ParseWithOpts(json, NULL, 0) builds: the same types, values and
  * order, children linked by next/prev with the first child's prev at the
  * last one, cJSON's nesting limit. Anything this reader does not handle
- * exactly as cJSON does (\u escapes, non-integer numbers, too deep
- * nesting, anything malformed) makes it decline, and the statement is
- * parsed again and read by cJSON itself. */
+ * exactly as cJSON does (\u0000, UTF-16 surrogates, non-integer numbers,
+ * too deep nesting, anything malformed) makes it decline, and the
+ * statement is parsed again and read by cJSON itself. */
 
 #define MEM_CHUNK ((size_t)64 << 10) /* below malloc's mmap threshold, so
 					 chunks are recycled, not faulted in */
@@ -181,7 +181,40 @@ static bool jstring(struct jreader *j, char **out)
 		case 'r': *w++ = '\r'; break;
 		case 't': *w++ = '\t'; break;
 		case '"': case '\\': case '/': *w++ = p[1]; break;
-		default: return false; /* \uXXXX (cJSON decodes UTF-16) or bad */
+		case 'u': {
+			/* libpg_query writes < > & and control characters so;
+			 * a code point of the BMP outside the surrogates becomes
+			 * UTF-8 as cJSON makes it (\u0000, bad hex and surrogate
+			 * pairs are left to cJSON) */
+			unsigned cp = 0;
+			for (int k = 2; k < 6; k++) {
+				char h = p[k];
+				cp <<= 4;
+				if (h >= '0' && h <= '9')
+					cp |= (unsigned)(h - '0');
+				else if (h >= 'a' && h <= 'f')
+					cp |= (unsigned)(h - 'a' + 10);
+				else if (h >= 'A' && h <= 'F')
+					cp |= (unsigned)(h - 'A' + 10);
+				else
+					return false;
+			}
+			if (!cp || (cp >= 0xD800 && cp <= 0xDFFF))
+				return false;
+			if (cp < 0x80) {
+				*w++ = (char)cp;
+			} else if (cp < 0x800) {
+				*w++ = (char)(0xC0 | (cp >> 6));
+				*w++ = (char)(0x80 | (cp & 0x3F));
+			} else {
+				*w++ = (char)(0xE0 | (cp >> 12));
+				*w++ = (char)(0x80 | ((cp >> 6) & 0x3F));
+				*w++ = (char)(0x80 | (cp & 0x3F));
+			}
+			p += 4;
+			break;
+		}
+		default: return false; /* not an escape: cJSON fails it */
 		}
 		p += 2;
 	}
