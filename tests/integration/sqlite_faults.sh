@@ -68,7 +68,9 @@ as_user() {
 	fi
 }
 can_drop=1
+asuser=
 if ((ROOT)); then
+	asuser=", as uid $NOBODY"
 	# the unprivileged user must reach the binary, the migrations and the
 	# temp dirs (mktemp makes them 0700)
 	chmod o+x -- "$T_BASE" "$d"
@@ -99,7 +101,7 @@ if ((can_drop)); then
 	chmod 666 -- "$db"
 	expect_exit 0 as_user "$MIGRATE_BIN" up --dir "$m" --database-url "sqlite:$db"
 	check_done "$db" "chmod 444"
-	ran+=("read-only file (chmod 444$( ((ROOT)) && echo ", as uid $NOBODY"))")
+	ran+=("read-only file (chmod 444$asuser)")
 
 	# 1b. writable file in a read-only directory: no journal can be made
 	db=$(fresh)
@@ -115,7 +117,7 @@ if ((can_drop)); then
 	check_unchanged "$db" "read-only directory"
 	expect_exit 0 as_user "$MIGRATE_BIN" up --dir "$m" --database-url "sqlite:$db"
 	check_done "$db" "read-only directory"
-	ran+=("read-only directory (chmod 555$( ((ROOT)) && echo ", as uid $NOBODY"))")
+	ran+=("read-only directory (chmod 555$asuser)")
 fi
 
 if ((ROOT)); then
@@ -171,16 +173,20 @@ expect_contains "$OUT" "applied  0003_big.sql"
 expect_eq 2000 "$(sqlite_q "$db" "SELECT count(*) FROM big")" "max_page_count: rerun"
 ran+=("disk full (max_page_count)")
 
-# 2b. a real full disk: a 512 KiB tmpfs, then grown for the rerun. The
+# 2b. a real full disk: a 4 MiB tmpfs filled up to 256 KiB free, then
+# the filler removed for the rerun. The
 # scenario runs in a child script so that, in a user namespace, mount and
 # migrate share the namespace.
 cat >"$d/tmpfs_full.sh" <<'EOF'
 set -euo pipefail
 mnt=$1 m=$2 bin=$3
-mount -t tmpfs -o size=512k,mode=0755 migrate-test "$mnt"
+mount -t tmpfs -o size=4m,mode=0755 migrate-test "$mnt"
 trap 'umount "$mnt" 2>/dev/null || umount -l "$mnt"' EXIT
 db=$mnt/db
 "$bin" up --to 0002 --dir "$m" --database-url "sqlite:$db" >/dev/null
+# fill the file system, then leave 256 KiB free
+dd if=/dev/zero of="$mnt/filler" bs=64k 2>/dev/null || true
+truncate -s -256K "$mnt/filler"
 rc=0
 "$bin" up --dir "$m" --database-url "sqlite:$db" >"$mnt.out" 2>"$mnt.err" || rc=$?
 echo "rc=$rc"
@@ -192,7 +198,7 @@ echo "rc=$rc"
 echo "ledger=$(sqlite3 -batch -noheader "$db" "SELECT group_concat(version, ',') FROM schema_migrations")"
 echo "big=$(sqlite3 -batch -noheader "$db" "SELECT count(*) FROM sqlite_schema WHERE name = 'big'")"
 echo "integrity=$(sqlite3 -batch -noheader "$db" "PRAGMA integrity_check")"
-mount -o remount,size=16m "$mnt"
+rm -f "$mnt/filler"
 "$bin" up --dir "$m" --database-url "sqlite:$db" >/dev/null
 echo "rerun=$(sqlite3 -batch -noheader "$db" "SELECT count(*) FROM big")"
 EOF
