@@ -4,6 +4,7 @@
 #include <ctype.h>
 #include <limits.h>
 #include <pg_query.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -102,17 +103,62 @@ struct mg_pg_mem {
 	size_t ntexts, captexts;
 };
 
+/* Released chunks are kept for the next parses (up to CACHE_MAX of them,
+ * shared by all threads): a lint parses thousands of scripts, and memory
+ * given back to the system and taken again costs a page fault per page.
+ * Chunks often go back from another thread than the one that took them
+ * (the walk releases what a parse-ahead thread built). */
+#define CACHE_MAX 256
+
+static pthread_mutex_t cache_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct mem_chunk *cache;
+static size_t ncache;
+
+static struct mem_chunk *chunk_new(void)
+{
+	size_t cap = (MEM_CHUNK - sizeof(struct mem_chunk)) / sizeof(cJSON);
+	struct mem_chunk *c;
+
+	pthread_mutex_lock(&cache_mu);
+	c = cache;
+	if (c) {
+		cache = c->next;
+		ncache--;
+	}
+	pthread_mutex_unlock(&cache_mu);
+	if (!c)
+		c = mg_xmalloc(sizeof(*c) + cap * sizeof(cJSON));
+	c->used = 0;
+	c->cap = cap;
+	return c;
+}
+
+static void chunks_free(struct mem_chunk *c)
+{
+	struct mem_chunk *next;
+
+	pthread_mutex_lock(&cache_mu);
+	for (; c && ncache < CACHE_MAX; c = next) {
+		next = c->next;
+		c->next = cache;
+		cache = c;
+		ncache++;
+	}
+	pthread_mutex_unlock(&cache_mu);
+	for (; c; c = next) {
+		next = c->next;
+		free(c);
+	}
+}
+
 static cJSON *mem_node(struct mg_pg_mem *m)
 {
 	struct mem_chunk *c = m->chunks;
 	cJSON *n;
 
 	if (!c || c->used == c->cap) {
-		size_t cap = (MEM_CHUNK - sizeof(*c)) / sizeof(cJSON);
-		c = mg_xmalloc(sizeof(*c) + cap * sizeof(cJSON));
+		c = chunk_new();
 		c->next = m->chunks;
-		c->used = 0;
-		c->cap = cap;
 		m->chunks = c;
 	}
 	n = &c->nodes[c->used++];
@@ -122,14 +168,9 @@ static cJSON *mem_node(struct mg_pg_mem *m)
 
 static void mem_free(struct mg_pg_mem *m)
 {
-	struct mem_chunk *c, *next;
-
 	if (!m)
 		return;
-	for (c = m->chunks; c; c = next) {
-		next = c->next;
-		free(c);
-	}
+	chunks_free(m->chunks);
 	for (size_t i = 0; i < m->ntexts; i++)
 		free(m->texts[i]);
 	free(m->texts);
