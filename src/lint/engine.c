@@ -49,6 +49,10 @@ struct mg_engine {
 	enum mg_severity *sev;      /* effective severity per registry rule */
 	bool *overridden;           /* the user set it */
 	unsigned last_up_gen;       /* generation of the last up script */
+	void **state_buf;           /* per rule: mg_lint_state's memory, kept
+				       from script to script (zeroed on the
+				       first request in each script) */
+	size_t *state_size;
 };
 
 struct mg_lint_ctx {
@@ -75,6 +79,7 @@ struct mg_lint_ctx {
 	struct mg_suppress sup;
 	size_t suppressed;
 	bool input_error;
+	struct mg_parse *ahead;     /* the script parsed ahead (in->parsed) */
 	char *sqlite_err;           /* SQLite's syntax error, owned, or NULL */
 	size_t sqlite_err_off;
 };
@@ -133,6 +138,10 @@ void mg_engine_free(struct mg_engine *e)
 	if (!e)
 		return;
 	mg_catalog_free(e->cat);
+	for (size_t i = 0; e->state_buf && i < e->nrules; i++)
+		free(e->state_buf[i]);
+	free(e->state_buf);
+	free(e->state_size);
 	free(e->sev);
 	free(e->overridden);
 	free(e);
@@ -784,8 +793,24 @@ void *mg_lint_state(struct mg_lint_ctx *ctx, size_t size)
 		return NULL;
 	if (!ctx->states)
 		ctx->states = mg_xcalloc(ctx->e->nrules, sizeof(void *));
-	if (!ctx->states[i])
-		ctx->states[i] = mg_xcalloc(1, size ? size : 1);
+	if (!ctx->states[i]) {
+		/* the engine's buffer, zeroed: calloc and free for every script
+		 * cost a page fault per page of a large state */
+		struct mg_engine *e = ctx->e;
+		if (!size)
+			size = 1;
+		if (!e->state_buf) {
+			e->state_buf = mg_xcalloc(e->nrules, sizeof(void *));
+			e->state_size = mg_xcalloc(e->nrules, sizeof(size_t));
+		}
+		if (e->state_size[i] < size) {
+			free(e->state_buf[i]);
+			e->state_buf[i] = mg_xmalloc(size);
+			e->state_size[i] = size;
+		}
+		memset(e->state_buf[i], 0, size);
+		ctx->states[i] = e->state_buf[i];
+	}
 	return ctx->states[i];
 }
 
@@ -1635,11 +1660,7 @@ static void free_window(struct mg_lint_ctx *ctx)
 static void free_ctx(struct mg_lint_ctx *ctx)
 {
 	free_window(ctx);
-	if (ctx->states) {
-		for (size_t i = 0; i < ctx->e->nrules; i++)
-			free(ctx->states[i]);
-		free(ctx->states);
-	}
+	free(ctx->states); /* the buffers are the engine's */
 	free(ctx->tx);
 	free(ctx->sqlite_err);
 	mg_suppress_release(&ctx->sup);
@@ -1652,7 +1673,13 @@ static void load_window(struct mg_lint_ctx *ctx, size_t off, size_t end)
 {
 	const struct mg_script_in *in = ctx->in;
 
-	mg_pg_parse(in->src->text, off, end, &ctx->parse);
+	if (ctx->ahead && off == in->off && end == in->end) {
+		ctx->parse = *ctx->ahead; /* parsed ahead: take it over */
+		memset(ctx->ahead, 0, sizeof(*ctx->ahead));
+		ctx->ahead = NULL;
+	} else {
+		mg_pg_parse(in->src->text, off, end, &ctx->parse);
+	}
 	ctx->nst = ctx->parse.n;
 	ctx->st = mg_xcalloc(ctx->nst + 1, sizeof(*ctx->st));
 	for (size_t i = 0; i < ctx->nst; i++) {
@@ -1777,7 +1804,7 @@ static void walk_window(struct mg_lint_ctx *ctx)
  * MAX_WINDOW statements they are parsed and walked MAX_WINDOW statements at
  * a time, so memory stays proportional to a window, not to the script
  * (mg_lint_stmt_at then sees the current window only). */
-#define WINDOW_BYTES ((size_t)256 << 10)
+#define WINDOW_BYTES MG_ENGINE_WINDOW_BYTES
 #define MAX_WINDOW 2000
 
 int mg_engine_script(struct mg_engine *e, const struct mg_script_in *in,
@@ -1801,8 +1828,11 @@ int mg_engine_script(struct mg_engine *e, const struct mg_script_in *in,
 	ctx.tx_in = !in->no_tx;
 	ctx.tx_num = ctx.tx_in ? 1 : 0;
 	ctx.tx_next = ctx.tx_in ? 2 : 1;
-	if (in->is_down && in->silent)
+	if (in->is_down && in->silent) {
+		if (in->parsed)
+			mg_parse_release(in->parsed);
 		return 0; /* a downgrade never changes the state carried on */
+	}
 	ctx.cat = e->cat;
 	if (in->is_down) {
 		/* lint against the state after the upgrade, then undo */
@@ -1820,6 +1850,10 @@ int mg_engine_script(struct mg_engine *e, const struct mg_script_in *in,
 		nspans = mg_pg_split(in->src->text, in->off, in->end, &spans, &err, &eo);
 		free(err);
 		windowed = nspans > MAX_WINDOW;
+		if (in->parsed)
+			mg_parse_release(in->parsed); /* not used for long scripts */
+	} else {
+		ctx.ahead = in->parsed;
 	}
 	if (windowed) {
 		ctx.total = (size_t)nspans;

@@ -49,7 +49,17 @@ struct mg_script_in {
 	void (*visit)(struct mg_lint_ctx *ctx, const struct mg_lint_stmt *st,
 		      void *arg);
 	void *visit_arg;
+	/* optional: src->text[off, end) already parsed by mg_pg_parse (by a
+	 * parse-ahead thread); the engine takes the result over (releases it
+	 * and leaves *parsed empty) instead of parsing the text itself. Not
+	 * for scripts over MG_ENGINE_WINDOW_BYTES, which the engine splits
+	 * into windows (a result given for one is released unused). */
+	struct mg_parse *parsed;
 };
+
+/* Scripts longer than this are split by the scanner first and, with many
+ * statements, parsed and walked a window at a time. */
+#define MG_ENGINE_WINDOW_BYTES ((size_t)256 << 10)
 
 /* New engine for opts (borrowed; must outlive the engine). */
 struct mg_engine *mg_engine_new(const struct mg_lint_opts *opts);

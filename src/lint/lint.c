@@ -342,6 +342,8 @@ struct group {
 				       candidate migrations directory */
 	struct file_sel *files;     /* G_FILES */
 	size_t nfiles, capfiles;
+	int helpers;                /* parse-ahead threads it may start */
+	struct ahead *ahead;        /* while a migration set is walked */
 	/* results */
 	struct mg_diags diags;
 	struct mg_report_summary sum;
@@ -355,6 +357,202 @@ struct run {
 	size_t next;
 	pthread_mutex_t mu;
 };
+
+/* ---- parsing ahead -------------------------------------------------------
+ *
+ * The walk of a migration set is sequential (each script is linted against
+ * the schema the earlier ones built), but parsing a script needs no
+ * schema: helper threads parse the scripts the walk will ask for next, in
+ * its order, while it runs the rules (libpg_query keeps its state in
+ * thread-local memory). The walk takes a script's parse when it gets
+ * there, or parses it itself when no helper has started it yet: the plan
+ * only ever saves time, and a script the walk asks for that is not in the
+ * plan is simply parsed in place. Helpers stay at most AHEAD_JOBS scripts
+ * and AHEAD_BYTES of text ahead of the walk, so memory is bounded by that
+ * window, not by the size of the set. */
+
+#define AHEAD_JOBS 64
+#define AHEAD_BYTES ((size_t)1 << 20)
+#define AHEAD_LOOK 8        /* plan entries the walk may skip */
+#define AHEAD_MAX_THREADS 4
+
+enum { AJ_QUEUED, AJ_RUNNING, AJ_DONE, AJ_GONE };
+
+struct ahead_job {
+	const struct mg_source *src;
+	size_t off, end;
+	int state;
+	struct mg_parse parse;      /* AJ_DONE */
+};
+
+struct ahead {
+	pthread_mutex_t mu;
+	pthread_cond_t room;        /* helpers: the walk made room, or stop */
+	pthread_cond_t done;        /* the walk: the job it waits for is done */
+	size_t idle;                /* helpers waiting on room */
+	bool waiting;               /* the walk waits on done */
+	struct ahead_job *jobs;     /* the plan, in walk order */
+	size_t n, cap;
+	size_t head;                /* the next job the walk wants */
+	size_t next;                /* the next job to parse; >= head */
+	size_t bytes;               /* text of jobs [head, next) */
+	bool stop;
+	pthread_t th[AHEAD_MAX_THREADS];
+	size_t nth;
+};
+
+static void ahead_plan(struct ahead *a, const struct mg_script *sc)
+{
+	struct ahead_job *j;
+
+	if (!sc->present || !sc->src || sc->end - sc->off > MG_ENGINE_WINDOW_BYTES)
+		return;
+	MG_GROW(a->jobs, a->cap, a->n + 1);
+	j = &a->jobs[a->n++];
+	memset(j, 0, sizeof(*j));
+	j->src = sc->src;
+	j->off = sc->off;
+	j->end = sc->end;
+}
+
+static size_t job_len(const struct ahead_job *j)
+{
+	return j->end - j->off;
+}
+
+static void *ahead_worker(void *arg)
+{
+	struct ahead *a = arg;
+
+	pthread_mutex_lock(&a->mu);
+	for (;;) {
+		struct ahead_job *j;
+		struct mg_parse p;
+		size_t k;
+		while (!a->stop && (a->next >= a->n ||
+				    (a->next > a->head &&
+				     (a->next - a->head >= AHEAD_JOBS ||
+				      a->bytes >= AHEAD_BYTES)))) {
+			a->idle++;
+			pthread_cond_wait(&a->room, &a->mu);
+			a->idle--;
+		}
+		if (a->stop)
+			break;
+		k = a->next++;
+		j = &a->jobs[k];
+		j->state = AJ_RUNNING;
+		a->bytes += job_len(j);
+		pthread_mutex_unlock(&a->mu);
+		mg_pg_parse(j->src->text, j->off, j->end, &p);
+		pthread_mutex_lock(&a->mu);
+		if (k < a->head) {
+			j->state = AJ_GONE; /* the walk went past it */
+			pthread_mutex_unlock(&a->mu);
+			mg_parse_release(&p);
+			pthread_mutex_lock(&a->mu);
+		} else {
+			j->parse = p;
+			j->state = AJ_DONE;
+		}
+		if (a->waiting)
+			pthread_cond_signal(&a->done);
+	}
+	pthread_mutex_unlock(&a->mu);
+	return NULL;
+}
+
+/* Start up to nthreads helpers on the plan (none for a short plan). */
+static void ahead_start(struct ahead *a, int nthreads)
+{
+	if (nthreads > AHEAD_MAX_THREADS)
+		nthreads = AHEAD_MAX_THREADS;
+	if (a->n < 2)
+		nthreads = 0;
+	pthread_mutex_init(&a->mu, NULL);
+	pthread_cond_init(&a->room, NULL);
+	pthread_cond_init(&a->done, NULL);
+	for (int t = 0; t < nthreads; t++)
+		if (pthread_create(&a->th[a->nth], NULL, ahead_worker, a) == 0)
+			a->nth++;
+}
+
+/* The parse of src->text[off, end) if it is (one of the next entries) in
+ * the plan and a helper parsed it: moved into *out, true. False when the
+ * caller must parse it: not planned, or no helper got to it (then no
+ * helper will). Plan entries before it are dropped. */
+static bool ahead_take(struct ahead *a, const struct mg_source *src, size_t off,
+		       size_t end, struct mg_parse *out)
+{
+	size_t k, lim;
+	bool got = false;
+	struct mg_parse drop[AHEAD_LOOK];
+	size_t ndrop = 0;
+
+	if (!a || !a->nth)
+		return false;
+	pthread_mutex_lock(&a->mu);
+	lim = a->head + AHEAD_LOOK < a->n ? a->head + AHEAD_LOOK : a->n;
+	for (k = a->head; k < lim; k++)
+		if (a->jobs[k].src == src && a->jobs[k].off == off &&
+		    a->jobs[k].end == end)
+			break;
+	if (k == lim) {
+		pthread_mutex_unlock(&a->mu);
+		return false;
+	}
+	/* no helper started jobs [next, k]: they are the walk's now */
+	for (; a->next <= k; a->next++) {
+		a->jobs[a->next].state = AJ_GONE;
+		a->bytes += job_len(&a->jobs[a->next]);
+	}
+	while (a->jobs[k].state == AJ_RUNNING) {
+		a->waiting = true;
+		pthread_cond_wait(&a->done, &a->mu);
+		a->waiting = false;
+	}
+	if (a->jobs[k].state == AJ_DONE) {
+		*out = a->jobs[k].parse;
+		got = true;
+	}
+	for (size_t i = a->head; i <= k; i++) {
+		struct ahead_job *j = &a->jobs[i];
+		if (j->state == AJ_DONE && i < k)
+			drop[ndrop++] = j->parse;
+		if (j->state != AJ_RUNNING) /* a running one is dropped by its helper */
+			j->state = AJ_GONE;
+		memset(&j->parse, 0, sizeof(j->parse));
+		a->bytes -= job_len(j);
+	}
+	a->head = k + 1;
+	/* wake idle helpers once half the window is free, not at every
+	 * script: each wake-up is a context switch */
+	if (a->idle && a->next - a->head <= AHEAD_JOBS / 2 &&
+	    a->bytes <= AHEAD_BYTES / 2)
+		pthread_cond_broadcast(&a->room);
+	pthread_mutex_unlock(&a->mu);
+	for (size_t i = 0; i < ndrop; i++)
+		mg_parse_release(&drop[i]);
+	return got;
+}
+
+static void ahead_stop(struct ahead *a)
+{
+	pthread_mutex_lock(&a->mu);
+	a->stop = true;
+	pthread_cond_broadcast(&a->room);
+	pthread_mutex_unlock(&a->mu);
+	for (size_t t = 0; t < a->nth; t++)
+		pthread_join(a->th[t], NULL);
+	for (size_t i = 0; i < a->n; i++)
+		if (a->jobs[i].state == AJ_DONE)
+			mg_parse_release(&a->jobs[i].parse);
+	free(a->jobs);
+	pthread_cond_destroy(&a->room);
+	pthread_cond_destroy(&a->done);
+	pthread_mutex_destroy(&a->mu);
+	memset(a, 0, sizeof(*a));
+}
 
 /* Loaded plain files and their directives, owned by one group walk. */
 struct plain {
@@ -558,6 +756,7 @@ static void lint_script(struct mg_engine *e, struct group *g,
 			bool silent)
 {
 	struct mg_script_in in;
+	struct mg_parse parsed;
 
 	if (!sc->present || !sc->src)
 		return;
@@ -571,8 +770,12 @@ static void lint_script(struct mg_engine *e, struct group *g,
 	in.after_up = after_up;
 	in.dirs = &sc->dirs;
 	in.silent = silent;
+	if (ahead_take(g->ahead, sc->src, sc->off, sc->end, &parsed))
+		in.parsed = &parsed;
 	if (mg_engine_script(e, &in, &g->diags, &g->sum))
 		g->input_error = true;
+	if (in.parsed)
+		mg_parse_release(&parsed); /* normally taken over (empty) */
 }
 
 static const char *migset_dialect(const struct mg_lint_opts *o)
@@ -659,6 +862,7 @@ static void lint_set(struct mg_engine *e, struct group *g,
 	const struct mg_source *counted = NULL;
 	struct plain pl = { 0 };
 	char **rup = NULL, **rdown = NULL;
+	struct ahead ahead;
 
 	if (g->nfiles) {
 		rup = mg_xcalloc(set->n + 1, sizeof(char *));
@@ -676,6 +880,20 @@ static void lint_set(struct mg_engine *e, struct group *g,
 			 * everything else (new files, or standard input) */
 			last = set->n;
 		}
+	}
+	if (g->helpers > 0 && !g->ahead) {
+		/* the scripts the loop below parses, in its order (downs of a
+		 * selection are rare: the walk parses those itself) */
+		memset(&ahead, 0, sizeof(ahead));
+		for (size_t i = 0; i < set->n && (g->nfiles == 0 || i <= last); i++) {
+			const struct mg_migration *m = &set->items[i];
+			ahead_plan(&ahead, &m->up);
+			if (!g->nfiles && m->down.present && !o->no_downs && m->down.src &&
+			    !excluded(o, m->down.src->path))
+				ahead_plan(&ahead, &m->down);
+		}
+		ahead_start(&ahead, g->helpers);
+		g->ahead = &ahead;
 	}
 	for (size_t i = 0; i < set->n && (g->nfiles == 0 || i <= last); i++) {
 		const struct mg_migration *m = &set->items[i];
@@ -721,6 +939,10 @@ static void lint_set(struct mg_engine *e, struct group *g,
 				counted = m->down.src;
 			}
 		}
+	}
+	if (g->ahead == &ahead) {
+		ahead_stop(&ahead);
+		g->ahead = NULL;
 	}
 	/* selected files that are not migrations of this set (new files, or
 	 * not matching its layout): after all of it, as plain files */
@@ -1010,7 +1232,7 @@ int mg_lint_paths(const char *const *paths, size_t npaths,
 	struct group *gs = NULL;
 	size_t ng = 0, capg = 0;
 	struct run r;
-	long nthreads;
+	long nthreads, ncpu;
 	pthread_t th[64];
 	size_t nth = 0;
 
@@ -1074,13 +1296,17 @@ int mg_lint_paths(const char *const *paths, size_t npaths,
 	r.g = gs;
 	r.ng = ng;
 	pthread_mutex_init(&r.mu, NULL);
-	nthreads = o->jobs > 0 ? o->jobs : sysconf(_SC_NPROCESSORS_ONLN);
-	if (nthreads < 1)
-		nthreads = 1;
+	ncpu = o->jobs > 0 ? o->jobs : sysconf(_SC_NPROCESSORS_ONLN);
+	if (ncpu < 1)
+		ncpu = 1;
+	nthreads = ncpu;
 	if ((size_t)nthreads > ng)
 		nthreads = (long)ng;
 	if (nthreads > 64)
 		nthreads = 64;
+	/* CPUs no directory walk uses parse ahead for the walks */
+	for (size_t k = 0; nthreads > 0 && k < ng; k++)
+		gs[k].helpers = (int)((ncpu - nthreads) / nthreads);
 	for (long t = 1; t < nthreads; t++)
 		if (pthread_create(&th[nth], NULL, worker, &r) == 0)
 			nth++;
