@@ -472,6 +472,14 @@ static void push_span(size_t **spans, size_t *cap, long *n, size_t so, size_t se
 	(*n)++;
 }
 
+/* End of text[from, to) without trailing blanks. */
+static size_t trim_end(const char *s, size_t from, size_t to)
+{
+	while (to > from && isspace((unsigned char)s[to - 1]))
+		to--;
+	return to;
+}
+
 /* libpg_query's splitter only starts a statement at a keyword, so text made
  * of identifiers and constants alone (SQLite's `PRAGMA foreign_keys = 0;`,
  * a stray `foo;`) falls between its spans. Such text is split here at its
@@ -481,7 +489,7 @@ static void fill_gap(const char *text, size_t from, size_t to, size_t **spans,
 {
 	struct mg_token *t = NULL;
 	long nt;
-	size_t so = SIZE_MAX;
+	size_t so;
 
 	from = skip_trivia(text, from, to);
 	while (from < to && text[from] == ';')
@@ -491,20 +499,22 @@ static void fill_gap(const char *text, size_t from, size_t to, size_t **spans,
 	nt = mg_pg_scan(text, from, to, &t);
 	if (nt < 0) {
 		/* the whole range scanned cleanly, so a part should too */
-		push_span(spans, cap, n, from, to);
+		push_span(spans, cap, n, from, trim_end(text, from, to));
 		return;
 	}
+	/* only the ';' tokens are trusted: statements are the text between
+	 * them (some tokens, such as U&'...' strings, are reported with
+	 * offsets that do not cover their text) */
+	so = from;
 	for (long i = 0; i < nt; i++) {
-		if (t[i].token == MG_TOK_SEMICOLON) {
-			if (so != SIZE_MAX)
-				push_span(spans, cap, n, so, t[i].end);
-			so = SIZE_MAX;
-		} else if (so == SIZE_MAX) {
-			so = t[i].off;
-		}
+		if (t[i].token != MG_TOK_SEMICOLON)
+			continue;
+		if (so < t[i].off)
+			push_span(spans, cap, n, so, t[i].end);
+		so = skip_trivia(text, t[i].end, to);
 	}
-	if (so != SIZE_MAX)
-		push_span(spans, cap, n, so, nt ? t[nt - 1].end : to);
+	if (so < to && trim_end(text, so, to) > so)
+		push_span(spans, cap, n, so, trim_end(text, so, to));
 	free(t);
 }
 
