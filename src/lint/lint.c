@@ -312,17 +312,41 @@ static char *pair_key(const char *p)
 	return mg_xstrdup(p);
 }
 
-static int cmp_paths(const void *x, const void *y)
-{
-	const char *a = *(char *const *)x, *b = *(char *const *)y;
-	char *ka = pair_key(a), *kb = pair_key(b);
-	int c = natcmp(ka, kb);
+/* Sort paths in natural order of their pair keys (a downgrade right after
+ * its upgrade), each key made once, not twice per comparison. */
+struct path_key {
+	char *path, *key;
+	bool down;
+};
 
-	free(ka);
-	free(kb);
+static int cmp_path_keys(const void *x, const void *y)
+{
+	const struct path_key *a = x, *b = y;
+	int c = natcmp(a->key, b->key);
+
 	if (c)
 		return c;
-	return (int)is_down_name(a) - (int)is_down_name(b);
+	return (int)a->down - (int)b->down;
+}
+
+static void sort_paths(char **paths, size_t n)
+{
+	struct path_key *k;
+
+	if (n < 2)
+		return;
+	k = mg_xcalloc(n, sizeof(*k));
+	for (size_t i = 0; i < n; i++) {
+		k[i].path = paths[i];
+		k[i].key = pair_key(paths[i]);
+		k[i].down = is_down_name(paths[i]);
+	}
+	qsort(k, n, sizeof(*k), cmp_path_keys);
+	for (size_t i = 0; i < n; i++) {
+		paths[i] = k[i].path;
+		free(k[i].key);
+	}
+	free(k);
 }
 
 /* ---- groups: units of sequential context -------------------------------- */
@@ -1051,7 +1075,7 @@ static void lint_tree(struct group *g, const struct mg_lint_opts *o)
 	}
 	free(sets);
 	if (nfiles) {
-		qsort(files, nfiles, sizeof(*files), cmp_paths);
+		sort_paths(files, nfiles);
 		e = mg_engine_new(o);
 		lint_plain_list(e, g, o, files, nfiles, NULL);
 		mg_engine_free(e);
@@ -1096,7 +1120,7 @@ static void run_group(const struct mg_lint_opts *o, struct group *g)
 			g->files[k].stdin_src = NULL;
 		}
 		if (!any_stdin && g->nfiles > 1)
-			qsort(paths, g->nfiles, sizeof(*paths), cmp_paths);
+			sort_paths(paths, g->nfiles);
 		lint_plain_list(e, g, o, paths, g->nfiles, any_stdin ? ss : NULL);
 		for (size_t k = 0; k < g->nfiles; k++) {
 			if (ss[k]) {
