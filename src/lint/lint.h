@@ -8,8 +8,9 @@
  * the schema the earlier ones built. Files given alone that live in a
  * migrations directory (pre-commit passes just the changed ones) get the
  * context of every earlier migration there, replayed silently. Independent
- * directories are linted in parallel threads; the output order is the
- * order of the arguments.
+ * directories are linted in parallel threads, and CPUs left over parse
+ * the scripts of a directory ahead of its (sequential) walk; the output
+ * order is the order of the arguments and does not depend on threads.
  *
  * mg_lint_gate is what `migrate up` calls before executing anything.
  */
