@@ -258,6 +258,10 @@ static int strip_dialect(char *stem, const char *dialect)
 	return 1;
 }
 
+/* classify_*: the name fits no layout (err is set as by bad_name);
+ * discover() turns it into MG_EINPUT or an entry of set->unmatched. */
+#define NO_LAYOUT 1
+
 static int bad_name(struct mg_err *err, const char *dir, const char *name,
 		    const char *why)
 {
@@ -300,8 +304,8 @@ static int classify_file(const char *dir, const char *fname, struct cands *cs,
 	rank = strip_dialect(stem, dialect);
 	if (!mg_migset_split_name(stem, &version, &name)) {
 		free(stem);
-		return bad_name(err, dir, fname,
-				"file name does not start with a version");
+		bad_name(err, dir, fname, "file name does not start with a version");
+		return NO_LAYOUT;
 	}
 	free(stem);
 	if (rank == 0) {
@@ -357,8 +361,9 @@ static int classify_subdir(const char *dir, const char *dname, struct cands *cs,
 	if (mg_fs_is_file(p_up) || mg_fs_is_file(p_down)) {
 		char *version, *name;
 		if (!mg_migset_split_name(dname, &version, &name)) {
-			rc = bad_name(err, dir, dname,
-				      "directory name does not start with a version");
+			bad_name(err, dir, dname,
+				 "directory name does not start with a version");
+			rc = NO_LAYOUT;
 			goto out;
 		}
 		c = cand_add(cs);
@@ -382,9 +387,10 @@ static int classify_subdir(const char *dir, const char *dname, struct cands *cs,
 		const char *vs = to ? to + 4 : dname;
 		size_t skip, n = mg_version_scan(vs, &skip);
 		if (!n || vs[skip + n] != '\0') {
-			rc = bad_name(err, dir, dname,
-				      "release directory must be named vFROM_to_vTO "
-				      "(e.g. v2.1.0_to_v2.2.0) or vTO");
+			bad_name(err, dir, dname,
+				 "release directory must be named vFROM_to_vTO "
+				 "(e.g. v2.1.0_to_v2.2.0) or vTO");
+			rc = NO_LAYOUT;
 			goto out;
 		}
 		c = cand_add(cs);
@@ -403,9 +409,10 @@ static int classify_subdir(const char *dir, const char *dname, struct cands *cs,
 		}
 		c->readme_path = mg_fs_join(sub, "README.md");
 	} else {
-		rc = bad_name(err, dir, dname,
-			      "directory holds neither up.sql/down.sql nor "
-			      "upgrade.sql/downgrade.sql");
+		bad_name(err, dir, dname,
+			 "directory holds neither up.sql/down.sql nor "
+			 "upgrade.sql/downgrade.sql");
+		rc = NO_LAYOUT;
 	}
 out:
 	free(sub);
@@ -430,8 +437,9 @@ static int classify_pattern(const char *dir, const char *fname, pcre2_code *re,
 	if (n < 0) {
 		if (ignorable_file(fname))
 			return 0;
-		return bad_name(err, dir, fname,
-				"file name does not match the configured filename_pattern");
+		bad_name(err, dir, fname,
+			 "file name does not match the configured filename_pattern");
+		return NO_LAYOUT;
 	}
 	if (pcre2_substring_get_byname(md, (PCRE2_SPTR) "version", &v, &l) != 0 || !l) {
 		pcre2_substring_free(v);
@@ -488,8 +496,21 @@ static int classify_pattern(const char *dir, const char *fname, pcre2_code *re,
 	return 0;
 }
 
+static void add_unmatched(struct mg_migset *set, bool is_dir, struct mg_err *e)
+{
+	struct mg_unmatched *u;
+
+	MG_GROW(set->unmatched, set->capunmatched, set->nunmatched + 1);
+	u = &set->unmatched[set->nunmatched++];
+	u->path = mg_xstrdup(e->file ? e->file : "");
+	u->is_dir = is_dir;
+	u->why = mg_xstrdup(e->msg ? e->msg : "");
+	mg_err_release(e);
+}
+
 static int discover(const char *dir, const struct mg_migset_opts *opts,
-		    struct cands *cs, struct mg_err *err)
+		    unsigned flags, struct cands *cs, struct mg_migset *set,
+		    struct mg_err *err)
 {
 	struct ent *names;
 	size_t n;
@@ -554,6 +575,13 @@ static int discover(const char *dir, const struct mg_migset_opts *opts,
 		} else if (!ignorable_file(nm)) {
 			rc = classify_file(dir, nm, cs,
 					   opts ? opts->dialect : NULL, err);
+		}
+		if (rc == NO_LAYOUT) {
+			rc = MG_EINPUT;
+			if (flags & MG_MIGSET_KEEP_UNMATCHED) {
+				add_unmatched(set, t == DT_DIR, err);
+				rc = 0;
+			}
 		}
 	}
 	pcre2_match_data_free(md);
@@ -717,7 +745,7 @@ static int dir_err(struct mg_err *err, const struct mg_source *src,
 
 /* Fill a script from a whole file (layouts 2-4) or check for markers. */
 static int script_whole(struct mg_script *sc, const struct mg_source *src,
-			bool name_no_tx, struct mg_err *err)
+			bool name_no_tx, bool sums, struct mg_err *err)
 {
 	int rc;
 
@@ -741,13 +769,14 @@ static int script_whole(struct mg_script *sc, const struct mg_source *src,
 			sc->no_tx = true;
 	}
 	sc->empty = only_comments(src->text, 0, src->len);
-	checksum(sc);
+	if (sums)
+		checksum(sc);
 	return 0;
 }
 
 /* Split a sectioned file into its up and down scripts. */
 static int script_sections(struct mg_migration *m, const struct mg_source *src,
-			   struct mg_err *err)
+			   bool sums, struct mg_err *err)
 {
 	struct mg_directives all = { 0 };
 	const struct mg_directive *up = NULL, *down = NULL;
@@ -841,10 +870,12 @@ static int script_sections(struct mg_migration *m, const struct mg_source *src,
 		memset(d, 0, sizeof(*d));
 	}
 	m->up.empty = only_comments(src->text, m->up.off, m->up.end);
-	checksum(&m->up);
+	if (sums)
+		checksum(&m->up);
 	if (down) {
 		m->down.empty = only_comments(src->text, m->down.off, m->down.end);
-		checksum(&m->down);
+		if (sums)
+			checksum(&m->down);
 	}
 out:
 	mg_directives_release(&all);
@@ -905,7 +936,8 @@ static char *readme_description(const char *path)
 	return r;
 }
 
-static int load_cand(struct mg_migset *set, struct cand *c, struct mg_err *err)
+static int load_cand(struct mg_migset *set, struct cand *c, bool sums,
+		     struct mg_err *err)
 {
 	struct mg_migration *m;
 	const struct mg_source *src;
@@ -923,14 +955,14 @@ static int load_cand(struct mg_migset *set, struct cand *c, struct mg_err *err)
 		return MG_EINPUT;
 	if ((c->layout == MG_LAYOUT_SECTIONS) ||
 	    (c->layout == MG_LAYOUT_PATTERN && c->dialect_rank == 3 && !c->down_path)) {
-		rc = script_sections(m, src, err);
+		rc = script_sections(m, src, sums, err);
 	} else {
 		bool no_tx = c->no_tx || (c->meta_path && diesel_no_tx(c->meta_path));
-		rc = script_whole(&m->up, src, no_tx, err);
+		rc = script_whole(&m->up, src, no_tx, sums, err);
 		if (!rc && c->down_path) {
 			if (!(src = add_source(set, c->down_path, err)))
 				return MG_EINPUT;
-			rc = script_whole(&m->down, src, no_tx, err);
+			rc = script_whole(&m->down, src, no_tx, sums, err);
 		}
 		for (size_t i = 0; !rc && i < m->up.dirs.n; i++)
 			if (m->up.dirs.items[i].kind == MG_DIR_DESCRIPTION &&
@@ -945,16 +977,23 @@ static int load_cand(struct mg_migset *set, struct cand *c, struct mg_err *err)
 int mg_migset_load(struct mg_migset *set, const char *dir,
 		   const struct mg_migset_opts *opts, struct mg_err *err)
 {
+	return mg_migset_load_flags(set, dir, opts, 0, err);
+}
+
+int mg_migset_load_flags(struct mg_migset *set, const char *dir,
+			 const struct mg_migset_opts *opts, unsigned flags,
+			 struct mg_err *err)
+{
 	struct cands cs = { 0 };
 	int rc;
 
 	memset(set, 0, sizeof(*set));
 	set->dir = mg_xstrdup(dir);
-	rc = discover(dir, opts, &cs, err);
+	rc = discover(dir, opts, flags, &cs, set, err);
 	if (!rc)
 		rc = check_cands(dir, &cs, &set->layout, err);
 	for (size_t i = 0; !rc && i < cs.n; i++)
-		rc = load_cand(set, &cs.v[i], err);
+		rc = load_cand(set, &cs.v[i], !(flags & MG_MIGSET_NO_CHECKSUMS), err);
 	cands_release(&cs);
 	if (rc) {
 		mg_migset_release(set);
@@ -981,6 +1020,11 @@ void mg_migset_release(struct mg_migset *set)
 		free(set->sources[i]);
 	}
 	free(set->sources);
+	for (size_t i = 0; i < set->nunmatched; i++) {
+		free(set->unmatched[i].path);
+		free(set->unmatched[i].why);
+	}
+	free(set->unmatched);
 	free(set->dir);
 	memset(set, 0, sizeof(*set));
 }

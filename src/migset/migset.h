@@ -57,6 +57,26 @@ struct mg_migset_opts {
 	const char *pattern; /* PCRE2 file-name pattern or NULL */
 };
 
+/* mg_migset_load_flags: for readers that only look at the scripts (lint).
+ * (Flags, not fields of mg_migset_opts: callers initialise that struct
+ * positionally.) */
+enum {
+	/* leave every mg_script.checksum "" (status, up, down and mark
+	 * compare them with the ledger; lint does not) */
+	MG_MIGSET_NO_CHECKSUMS = 1u << 0,
+	/* a top-level name that fits no layout (or not the filename_pattern)
+	 * is listed in set->unmatched instead of failing the load; every
+	 * other problem still fails it */
+	MG_MIGSET_KEEP_UNMATCHED = 1u << 1,
+};
+
+/* A top-level entry that is no migration (MG_MIGSET_KEEP_UNMATCHED). */
+struct mg_unmatched {
+	char *path;        /* owned: dir/name */
+	bool is_dir;
+	char *why;         /* owned: the loader's error message for it */
+};
+
 struct mg_migset {
 	char *dir;                  /* owned */
 	enum mg_layout layout;
@@ -65,12 +85,19 @@ struct mg_migset {
 	struct mg_source **sources; /* owned; the files read */
 	size_t nsources, srccap;
 	bool loaded;                /* scripts read (mg_migset_load) */
+	struct mg_unmatched *unmatched; /* in name order; only with
+					   MG_MIGSET_KEEP_UNMATCHED */
+	size_t nunmatched, capunmatched;
 };
 
 /* Discover and read every migration in dir into set (ordered). On error
  * (MG_EIO, MG_EINPUT, MG_ECONFIG for a bad pattern) the set is released. */
 int mg_migset_load(struct mg_migset *set, const char *dir,
 		   const struct mg_migset_opts *opts, struct mg_err *err);
+/* mg_migset_load with MG_MIGSET_* flags (0: the same as mg_migset_load). */
+int mg_migset_load_flags(struct mg_migset *set, const char *dir,
+			 const struct mg_migset_opts *opts, unsigned flags,
+			 struct mg_err *err);
 void mg_migset_release(struct mg_migset *set);
 /* Index of version v (compared by value), or -1. */
 long mg_migset_find(const struct mg_migset *set, const char *v);

@@ -1,5 +1,6 @@
 /* Unit tests: src/migset (layouts, order, errors). */
 #include <stdlib.h>
+#include <string.h>
 
 #include "migset/migset.h"
 #include "test.h"
@@ -152,5 +153,73 @@ TEST(test_migset__sql_before_up_marker_rejected)
 	CHECK_STR(e.id, "sql-outside-section");
 	CHECK_INT(e.line, 2);
 	CHECK_INT(e.col, 1);
+	mg_err_release(&e);
+}
+
+TEST(test_migset__flags_no_checksums)
+{
+	const char *d = mg_test_tmpdir();
+	struct mg_migset a, b;
+	struct mg_err e = MG_ERR_INIT;
+
+	mg_test_write(d, "0001_x.sql", "-- migrate:up\nCREATE TABLE x(a int);\n");
+	mg_test_write(d, "0002_y.sql", "-- migrate:up\nSELECT 1;\n-- migrate:down\nSELECT 2;\n");
+	CHECK_INT(mg_migset_load_flags(&a, d, NULL, 0, &e), 0);
+	CHECK_INT(mg_migset_load_flags(&b, d, NULL, MG_MIGSET_NO_CHECKSUMS, &e), 0);
+	CHECK_INT(a.n, 2);
+	CHECK_INT(b.n, 2);
+	CHECK_INT(strlen(a.items[0].up.checksum), 64);
+	CHECK_INT(strlen(a.items[1].down.checksum), 64);
+	CHECK_STR(b.items[0].up.checksum, "");
+	CHECK_STR(b.items[1].up.checksum, "");
+	CHECK_STR(b.items[1].down.checksum, "");
+	/* everything else is loaded the same */
+	CHECK_INT(b.items[1].up.off, a.items[1].up.off);
+	CHECK_INT(b.items[1].down.end, a.items[1].down.end);
+	mg_migset_release(&a);
+	mg_migset_release(&b);
+}
+
+TEST(test_migset__flags_keep_unmatched)
+{
+	const char *d = mg_test_tmpdir(), *d2 = mg_test_tmpdir();
+	struct mg_migset s;
+	struct mg_err e = MG_ERR_INIT;
+
+	/* diesel directories, a stray script, a directory that is no
+	 * migration, and a non-.sql file (ignored as always) */
+	mg_test_write(d, "2019-06-14-175833_b/up.sql", "SELECT 2;");
+	mg_test_write(d, "20141021103503_a/up.sql", "SELECT 1;");
+	mg_test_write(d, "20141021103503_a/down.sql", "SELECT -1;");
+	mg_test_write(d, "data_fix.sql", "UPDATE t SET x = 1;");
+	mg_test_write(d, "seeds/users.sql", "INSERT INTO u VALUES (1);");
+	mg_test_write(d, "README.md", "notes");
+
+	/* without the flag: refused, naming the file (status and up) */
+	CHECK_INT(mg_migset_load(&s, d, NULL, &e), MG_EINPUT);
+	CHECK_STR(e.id, "bad-migration-name");
+	CHECK_CONTAINS(e.file, "data_fix.sql");
+	mg_err_release(&e);
+
+	CHECK_INT(mg_migset_load_flags(&s, d, NULL, MG_MIGSET_KEEP_UNMATCHED, &e), 0);
+	CHECK_INT(s.layout, MG_LAYOUT_DIRS);
+	CHECK_INT(s.n, 2);
+	CHECK_STR(s.items[0].version, "20141021103503");
+	CHECK_STR(s.items[1].version, "2019-06-14-175833");
+	CHECK_INT(s.nunmatched, 2);
+	CHECK_CONTAINS(s.unmatched[0].path, "data_fix.sql");
+	CHECK(!s.unmatched[0].is_dir);
+	CHECK_CONTAINS(s.unmatched[0].why, "does not start with a version");
+	CHECK_CONTAINS(s.unmatched[1].path, "seeds");
+	CHECK(s.unmatched[1].is_dir);
+	mg_migset_release(&s);
+
+	/* other problems still fail the load */
+	mg_test_write(d2, "0001_a.up.sql", "SELECT 1;");
+	mg_test_write(d2, "1_b.up.sql", "SELECT 1;");
+	mg_test_write(d2, "stray.sql", "SELECT 1;");
+	CHECK_INT(mg_migset_load_flags(&s, d2, NULL, MG_MIGSET_KEEP_UNMATCHED, &e),
+		  MG_EINPUT);
+	CHECK_STR(e.id, "duplicate-version");
 	mg_err_release(&e);
 }
