@@ -1,16 +1,17 @@
 /*
  * driver_pg: the PostgreSQL driver over libpq (see driver.h).
  *
- * Connects with PQconnectdbParams(expand_dbname) so URLs and conninfo
- * strings go to libpq untouched (PG* variables, .pgpass, sslmode, service
- * files all work) and sets fallback_application_name "migrate". The runner
- * lock is a session advisory lock keyed by the first 8 bytes of
- * SHA-256(key), polled with pg_try_advisory_lock so the waiting runner can
- * say who holds it (pg_locks joined with pg_stat_activity).
+ * libpq is not linked: pg_open loads it (pqload.h) and every call goes
+ * through that table, p->pq. Connects with PQconnectdbParams
+ * (expand_dbname) so URLs and conninfo strings go to libpq untouched (PG*
+ * variables, .pgpass, sslmode, service files all work) and sets
+ * fallback_application_name "migrate". The runner lock is a session
+ * advisory lock keyed by the first 8 bytes of SHA-256(key), polled with
+ * pg_try_advisory_lock so the waiting runner can say who holds it
+ * (pg_locks joined with pg_stat_activity).
  */
 #include "driver.h"
 
-#include <libpq-fe.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,7 @@
 #include "../core/buf.h"
 #include "../core/sha256.h"
 #include "../core/xalloc.h"
+#include "pqload.h"
 
 #define NCACHE 32
 
@@ -28,6 +30,7 @@ struct cached {
 
 struct pg {
 	struct mg_db base;      /* first */
+	const struct mg_pq *pq; /* libpq, loaded by pg_open */
 	PGconn *conn;
 	PGcancel *cancel;       /* for mg_db_ops.cancel (signal-safe PQcancel) */
 	struct mg_db_opts opts;
@@ -65,7 +68,7 @@ static void notice(void *arg, const char *msg)
 static int conn_fail(struct pg *p, const char *id, const char *what,
 		     struct mg_err *err)
 {
-	char *m = mg_xstrdup(p->conn ? PQerrorMessage(p->conn) : "out of memory");
+	char *m = mg_xstrdup(p->conn ? p->pq->PQerrorMessage(p->conn) : "out of memory");
 	size_t n = strlen(m);
 
 	char *nl;
@@ -99,17 +102,17 @@ static int res_fail(struct pg *p, PGresult *res, struct mg_err *err)
 	const char *state, *pos, *prim, *det, *hint;
 
 	memset(l, 0, sizeof(*l));
-	if (!res || PQstatus(p->conn) == CONNECTION_BAD) {
-		if (PQstatus(p->conn) == CONNECTION_BAD)
+	if (!res || p->pq->PQstatus(p->conn) == CONNECTION_BAD) {
+		if (p->pq->PQstatus(p->conn) == CONNECTION_BAD)
 			l->conn_lost = true;
 		if (!res)
 			return conn_fail(p, "connection-lost", "database connection failed", err);
 	}
-	state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
-	pos = PQresultErrorField(res, PG_DIAG_STATEMENT_POSITION);
-	prim = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
-	det = PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL);
-	hint = PQresultErrorField(res, PG_DIAG_MESSAGE_HINT);
+	state = p->pq->PQresultErrorField(res, PG_DIAG_SQLSTATE);
+	pos = p->pq->PQresultErrorField(res, PG_DIAG_STATEMENT_POSITION);
+	prim = p->pq->PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
+	det = p->pq->PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL);
+	hint = p->pq->PQresultErrorField(res, PG_DIAG_MESSAGE_HINT);
 	if (state)
 		snprintf(l->sqlstate, sizeof(l->sqlstate), "%s", state);
 	if (pos)
@@ -128,9 +131,9 @@ static int res_fail(struct pg *p, PGresult *res, struct mg_err *err)
 		/* When the session ended, the connection's message can hold
 		 * what the server said first ("FATAL:  terminating connection
 		 * due to administrator command") that the result lost. */
-		char *m = mg_xstrdup(l->conn_lost && *PQerrorMessage(p->conn)
-				     ? PQerrorMessage(p->conn)
-				     : PQresultErrorMessage(res));
+		char *m = mg_xstrdup(l->conn_lost && *p->pq->PQerrorMessage(p->conn)
+				     ? p->pq->PQerrorMessage(p->conn)
+				     : p->pq->PQresultErrorMessage(res));
 		char *nl, *rest = NULL;
 		size_t n;
 		static const char *const sev[] = { "FATAL:", "PANIC:", "ERROR:" };
@@ -188,9 +191,9 @@ static int res_fail(struct pg *p, PGresult *res, struct mg_err *err)
 	return MG_EDB;
 }
 
-static bool res_ok(PGresult *res)
+static bool res_ok(const struct pg *p, PGresult *res)
 {
-	ExecStatusType s = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
+	ExecStatusType s = res ? p->pq->PQresultStatus(res) : PGRES_FATAL_ERROR;
 	return s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK ||
 	       s == PGRES_EMPTY_QUERY;
 }
@@ -202,25 +205,30 @@ static void pg_close(struct mg_db *db)
 	for (size_t i = 0; i < p->ncache; i++)
 		free(p->cache[i].sql);
 	if (p->cancel)
-		PQfreeCancel(p->cancel);
+		p->pq->PQfreeCancel(p->cancel);
 	if (p->conn)
-		PQfinish(p->conn);
+		p->pq->PQfinish(p->conn);
 	free(p);
 }
 
 static int pg_open(struct mg_db **out, const struct mg_dburl *url,
 		   const struct mg_db_opts *opts, struct mg_err *err)
 {
-	struct pg *p = mg_xcalloc(1, sizeof(*p));
+	const struct mg_pq *pq = mg_pq_load(err);
+	struct pg *p;
 	const char *keys[] = { "dbname", "fallback_application_name", NULL };
 	const char *vals[] = { url->conninfo, "migrate", NULL };
 
+	if (!pq)
+		return MG_EDB;
+	p = mg_xcalloc(1, sizeof(*p));
+	p->pq = pq;
 	p->base.ops = &mg_driver_pg;
 	p->base.url = url;
 	if (opts)
 		p->opts = *opts;
-	p->conn = PQconnectdbParams(keys, vals, 1);
-	if (!p->conn || PQstatus(p->conn) != CONNECTION_OK) {
+	p->conn = p->pq->PQconnectdbParams(keys, vals, 1);
+	if (!p->conn || p->pq->PQstatus(p->conn) != CONNECTION_OK) {
 		conn_fail(p, "cannot-connect", "cannot connect to PostgreSQL", err);
 		mg_err_hint(err, "check the database URL (%s), that the server is "
 				 "running and that PG* variables and ~/.pgpass are right",
@@ -228,18 +236,18 @@ static int pg_open(struct mg_db **out, const struct mg_dburl *url,
 		pg_close(&p->base);
 		return MG_EDB;
 	}
-	PQsetNoticeProcessor(p->conn, notice, p);
-	p->cancel = PQgetCancel(p->conn);
+	p->pq->PQsetNoticeProcessor(p->conn, notice, p);
+	p->cancel = p->pq->PQgetCancel(p->conn);
 	*out = &p->base;
 	/* PostgreSQL 14+: notice a vanished client (kill -9) within a second
 	 * even while a long statement runs, so its transaction is rolled back
 	 * and the runner lock freed promptly. Best effort. */
-	if (PQserverVersion(p->conn) >= 140000) {
+	if (p->pq->PQserverVersion(p->conn) >= 140000) {
 		const char *params[1] = { "1000" };
-		PGresult *res = PQexecParams(p->conn,
+		PGresult *res = p->pq->PQexecParams(p->conn,
 			"SELECT pg_catalog.set_config('client_connection_check_interval', $1, false)",
 			1, NULL, params, NULL, NULL, 0);
-		PQclear(res);
+		p->pq->PQclear(res);
 	}
 	return 0;
 }
@@ -247,20 +255,20 @@ static int pg_open(struct mg_db **out, const struct mg_dburl *url,
 /* Drain a COPY started by a migration statement: migrate sends no data. */
 static PGresult *end_copy(struct pg *p, PGresult *res)
 {
-	ExecStatusType s = PQresultStatus(res);
+	ExecStatusType s = p->pq->PQresultStatus(res);
 	PGresult *r, *last = NULL;
 
 	if (s == PGRES_COPY_IN)
-		PQputCopyEnd(p->conn, "migrate cannot feed COPY FROM STDIN: use "
+		p->pq->PQputCopyEnd(p->conn, "migrate cannot feed COPY FROM STDIN: use "
 			     "INSERT, or COPY FROM a server-side file");
 	else if (s == PGRES_COPY_OUT) {
 		char *buf;
-		while (PQgetCopyData(p->conn, &buf, 0) > 0)
-			PQfreemem(buf);
+		while (p->pq->PQgetCopyData(p->conn, &buf, 0) > 0)
+			p->pq->PQfreemem(buf);
 	}
-	PQclear(res);
-	while ((r = PQgetResult(p->conn))) {
-		PQclear(last);
+	p->pq->PQclear(res);
+	while ((r = p->pq->PQgetResult(p->conn))) {
+		p->pq->PQclear(last);
 		last = r;
 	}
 	return last;
@@ -276,14 +284,14 @@ static int pg_exec(struct mg_db *db, const char *sql, struct mg_err *err)
 
 	if (p->begin_pending && (rc = send_begin(p, err)))
 		return rc;
-	res = PQexec(p->conn, sql);
+	res = p->pq->PQexec(p->conn, sql);
 	memset(&db->last, 0, sizeof(db->last));
-	if (res && (PQresultStatus(res) == PGRES_COPY_IN ||
-		    PQresultStatus(res) == PGRES_COPY_OUT))
+	if (res && (p->pq->PQresultStatus(res) == PGRES_COPY_IN ||
+		    p->pq->PQresultStatus(res) == PGRES_COPY_OUT))
 		res = end_copy(p, res);
-	if (!res_ok(res))
+	if (!res_ok(p, res))
 		rc = res_fail(p, res, err);
-	PQclear(res);
+	p->pq->PQclear(res);
 	return rc;
 }
 
@@ -301,13 +309,13 @@ static const char *prepared(struct pg *p, const char *sql, int nparams,
 		return NULL; /* full: run unprepared */
 	c = &p->cache[p->ncache];
 	snprintf(c->name, sizeof(c->name), "mg_%u", ++p->seq);
-	res = PQprepare(p->conn, c->name, sql, nparams, NULL);
-	if (!res_ok(res)) {
+	res = p->pq->PQprepare(p->conn, c->name, sql, nparams, NULL);
+	if (!res_ok(p, res)) {
 		res_fail(p, res, err);
-		PQclear(res);
+		p->pq->PQclear(res);
 		return "";
 	}
-	PQclear(res);
+	p->pq->PQclear(res);
 	c->sql = mg_xstrdup(sql);
 	p->ncache++;
 	return c->name;
@@ -320,13 +328,13 @@ static int send_begin(struct pg *p, struct mg_err *err)
 	int rc = 0;
 
 	p->begin_pending = false;
-	res = PQexec(p->conn, "BEGIN");
+	res = p->pq->PQexec(p->conn, "BEGIN");
 	memset(&p->base.last, 0, sizeof(p->base.last));
-	if (!res_ok(res)) {
+	if (!res_ok(p, res)) {
 		rc = res_fail(p, res, err);
 		p->base.in_tx = false;
 	}
-	PQclear(res);
+	p->pq->PQclear(res);
 	return rc;
 }
 
@@ -343,34 +351,34 @@ static PGresult *begin_and_query(struct pg *p, const char *name, const char *sql
 	bool sent;
 
 	p->begin_pending = false;
-	if (PQenterPipelineMode(p->conn) != 1) {
+	if (p->pq->PQenterPipelineMode(p->conn) != 1) {
 		/* not possible here (libpq < 14, or a busy connection):
 		 * two round trips as before */
 		if (send_begin(p, err))
 			return NULL;
-		return name ? PQexecPrepared(p->conn, name, nparams, params, NULL, NULL, 0)
-			    : PQexecParams(p->conn, sql, nparams, NULL, params, NULL,
+		return name ? p->pq->PQexecPrepared(p->conn, name, nparams, params, NULL, NULL, 0)
+			    : p->pq->PQexecParams(p->conn, sql, nparams, NULL, params, NULL,
 					   NULL, 0);
 	}
-	sent = PQsendQueryParams(p->conn, "BEGIN", 0, NULL, NULL, NULL, NULL, 0) == 1 &&
-	       (name ? PQsendQueryPrepared(p->conn, name, nparams, params, NULL,
+	sent = p->pq->PQsendQueryParams(p->conn, "BEGIN", 0, NULL, NULL, NULL, NULL, 0) == 1 &&
+	       (name ? p->pq->PQsendQueryPrepared(p->conn, name, nparams, params, NULL,
 					   NULL, 0)
-		     : PQsendQueryParams(p->conn, sql, nparams, NULL, params, NULL,
+		     : p->pq->PQsendQueryParams(p->conn, sql, nparams, NULL, params, NULL,
 					 NULL, 0)) == 1 &&
-	       PQpipelineSync(p->conn) == 1;
+	       p->pq->PQpipelineSync(p->conn) == 1;
 	/* results: BEGIN's, NULL, the query's, NULL, then the sync; after an
 	 * error the rest is PGRES_PIPELINE_ABORTED up to the sync */
 	while (sent) {
-		r = PQgetResult(p->conn);
+		r = p->pq->PQgetResult(p->conn);
 		if (!r) {
-			if (PQstatus(p->conn) == CONNECTION_BAD || ++nulls > 3)
+			if (p->pq->PQstatus(p->conn) == CONNECTION_BAD || ++nulls > 3)
 				break;
 			stage++;
 			continue;
 		}
 		nulls = 0;
-		if (PQresultStatus(r) == PGRES_PIPELINE_SYNC) {
-			PQclear(r);
+		if (p->pq->PQresultStatus(r) == PGRES_PIPELINE_SYNC) {
+			p->pq->PQclear(r);
 			break;
 		}
 		if (stage == 0 && !bres)
@@ -378,19 +386,19 @@ static PGresult *begin_and_query(struct pg *p, const char *name, const char *sql
 		else if (stage == 1 && !qres)
 			qres = r;
 		else
-			PQclear(r);
+			p->pq->PQclear(r);
 	}
-	PQexitPipelineMode(p->conn);
+	p->pq->PQexitPipelineMode(p->conn);
 	memset(&p->base.last, 0, sizeof(p->base.last));
-	if (!sent || !res_ok(bres)) {
+	if (!sent || !res_ok(p, bres)) {
 		/* BEGIN failed (or never went out): report it as begin() would */
 		res_fail(p, sent ? bres : NULL, err);
 		p->base.in_tx = false;
-		PQclear(bres);
-		PQclear(qres);
+		p->pq->PQclear(bres);
+		p->pq->PQclear(qres);
 		return NULL;
 	}
-	PQclear(bres);
+	p->pq->PQclear(bres);
 	if (!qres) {
 		res_fail(p, NULL, err);
 		return NULL;
@@ -418,22 +426,22 @@ static int pg_query(struct mg_db *db, const char *sql, int nparams,
 		if (!res)
 			return err ? err->code : MG_EDB;
 	} else if (name)
-		res = PQexecPrepared(p->conn, name, nparams, params, NULL, NULL, 0);
+		res = p->pq->PQexecPrepared(p->conn, name, nparams, params, NULL, NULL, 0);
 	else
-		res = PQexecParams(p->conn, sql, nparams, NULL, params, NULL, NULL, 0);
-	if (!res_ok(res)) {
+		res = p->pq->PQexecParams(p->conn, sql, nparams, NULL, params, NULL, NULL, 0);
+	if (!res_ok(p, res)) {
 		rc = res_fail(p, res, err);
-	} else if (out && PQresultStatus(res) == PGRES_TUPLES_OK) {
-		out->nrows = (size_t)PQntuples(res);
-		out->ncols = (size_t)PQnfields(res);
+	} else if (out && p->pq->PQresultStatus(res) == PGRES_TUPLES_OK) {
+		out->nrows = (size_t)p->pq->PQntuples(res);
+		out->ncols = (size_t)p->pq->PQnfields(res);
 		out->cells = mg_xcalloc(out->nrows * out->ncols + 1, sizeof(char *));
 		for (size_t r = 0; r < out->nrows; r++)
 			for (size_t c = 0; c < out->ncols; c++)
-				if (!PQgetisnull(res, (int)r, (int)c))
+				if (!p->pq->PQgetisnull(res, (int)r, (int)c))
 					out->cells[r * out->ncols + c] =
-						mg_xstrdup(PQgetvalue(res, (int)r, (int)c));
+						mg_xstrdup(p->pq->PQgetvalue(res, (int)r, (int)c));
 	}
-	PQclear(res);
+	p->pq->PQclear(res);
 	return rc;
 }
 
@@ -444,7 +452,7 @@ static int pg_begin(struct mg_db *db, struct mg_err *err)
 	(void)err;
 	/* BEGIN goes out with the next statement (see begin_and_query): a
 	 * connection already lost shows there, before anything ran */
-	if (PQstatus(p->conn) == CONNECTION_BAD)
+	if (p->pq->PQstatus(p->conn) == CONNECTION_BAD)
 		return send_begin(p, err);
 	memset(&db->last, 0, sizeof(db->last));
 	p->begin_pending = true;
@@ -467,10 +475,11 @@ static int pg_commit(struct mg_db *db, struct mg_err *err)
 
 static int pg_rollback(struct mg_db *db, struct mg_err *err)
 {
+	struct pg *p = PG(db);
 	int rc = 0;
 
-	PG(db)->begin_pending = false;
-	if (PQtransactionStatus(PG(db)->conn) != PQTRANS_IDLE)
+	p->begin_pending = false;
+	if (p->pq->PQtransactionStatus(p->conn) != PQTRANS_IDLE)
 		rc = pg_exec(db, "ROLLBACK", err);
 	db->in_tx = false;
 	return rc;
@@ -615,7 +624,7 @@ static void pg_cancel(struct mg_db *db)
 	char buf[256];
 
 	if (p->cancel)
-		PQcancel(p->cancel, buf, sizeof(buf));
+		p->pq->PQcancel(p->cancel, buf, sizeof(buf));
 }
 
 static char *pg_current_schema(struct mg_db *db, struct mg_err *err)
