@@ -298,6 +298,68 @@ static int natcmp(const char *a, const char *b)
 	return *a ? 1 : *b ? -1 : 0;
 }
 
+/* Length of the version token path component c starts with, the way a
+ * migration name does (followed by its end, '_', '-' or '.'), or 0. */
+static size_t comp_version(const char *c, size_t *skip)
+{
+	size_t n = mg_version_scan(c, skip);
+	char nx;
+
+	if (!n)
+		return 0;
+	nx = c[*skip + n];
+	return !nx || nx == '/' || nx == '_' || nx == '-' || nx == '.' ? n : 0;
+}
+
+static int version_ncmp(const char *a, size_t la, const char *b, size_t lb)
+{
+	char ba[96], bb[96];
+	char *x = la < sizeof(ba) ? ba : mg_xmalloc(la + 1);
+	char *y = lb < sizeof(bb) ? bb : mg_xmalloc(lb + 1);
+	int c;
+
+	memcpy(x, a, la);
+	x[la] = '\0';
+	memcpy(y, b, lb);
+	y[lb] = '\0';
+	c = mg_version_cmp(x, y);
+	if (x != ba)
+		free(x);
+	if (y != bb)
+		free(y);
+	return c;
+}
+
+/* The order of loose files (and of migration sets found in a tree): at the
+ * first path component where a and b differ, names that start with a
+ * version come first, ordered by version value as the loader orders
+ * migrations (2019-06-14-175833_x is 20190614175833, after
+ * 20141021103503_y); the rest follow in natural order. Ties (same version
+ * value) are broken by natural order. */
+static int pathcmp(const char *a, const char *b)
+{
+	size_t i = 0, sa, sb, va, vb;
+
+	while (a[i] && a[i] == b[i])
+		i++;
+	if (!a[i] && !b[i])
+		return 0;
+	while (i && a[i - 1] != '/')
+		i--;
+	a += i;
+	b += i;
+	va = comp_version(a, &sa);
+	vb = comp_version(b, &sb);
+	if (va && vb) {
+		int c = version_ncmp(a + sa, va, b + sb, vb);
+		if (c)
+			return c;
+	} else if (va || vb) {
+		return va ? -1 : 1;
+	}
+	return natcmp(a, b);
+}
+
 /* Sort key: the path with a downgrade's name turned into its upgrade's. */
 static char *pair_key(const char *p)
 {
@@ -312,8 +374,8 @@ static char *pair_key(const char *p)
 	return mg_xstrdup(p);
 }
 
-/* Sort paths in natural order of their pair keys (a downgrade right after
- * its upgrade), each key made once, not twice per comparison. */
+/* Sort paths by pathcmp of their pair keys (a downgrade right after its
+ * upgrade), each key made once, not twice per comparison. */
 struct path_key {
 	char *path, *key;
 	bool down;
@@ -322,7 +384,7 @@ struct path_key {
 static int cmp_path_keys(const void *x, const void *y)
 {
 	const struct path_key *a = x, *b = y;
-	int c = natcmp(a->key, b->key);
+	int c = pathcmp(a->key, b->key);
 
 	if (c)
 		return c;
@@ -853,8 +915,12 @@ static bool load_set(const struct mg_lint_opts *o, const char *dir,
 
 	if (has_special_sql(dir))
 		return false;
-	/* lint never compares checksums: skip hashing every script */
-	if (mg_migset_load_flags(set, dir, &mo, MG_MIGSET_NO_CHECKSUMS, &err)) {
+	/* lint never compares checksums: skip hashing every script. Names
+	 * that fit no layout do not stop a directory with migrations from
+	 * being linted as a migration set: lint_strays reports them. */
+	if (mg_migset_load_flags(set, dir, &mo,
+				 MG_MIGSET_NO_CHECKSUMS | MG_MIGSET_KEEP_UNMATCHED,
+				 &err)) {
 		mg_err_release(&err);
 		return false;
 	}
@@ -864,6 +930,29 @@ static bool load_set(const struct mg_lint_opts *o, const char *dir,
 		return false;
 	}
 	return true;
+}
+
+/* A top-level entry of a migration set that fits no layout: a warning at
+ * the file. The set is linted anyway; the runner refuses it. */
+static void stray_diag(struct group *g, const char *path,
+		       const struct mg_unmatched *u)
+{
+	struct mg_diag d;
+	char *msg = mg_xasprintf("'%s' is not a migration: %s; 'migrate status' "
+				 "and 'migrate up' refuse this directory",
+				 base_name(u->path), u->why);
+
+	mg_engine_make_diag(&d, NULL, display(path), 0, 0, 0, 0, "stray-file",
+			    MG_SEV_WARNING, msg,
+			    u->is_dir ?
+			    "move the directory out of the migrations directory "
+			    "(or give it an up.sql/down.sql and a versioned name)" :
+			    "move the file out of the migrations directory, or "
+			    "give it a migration name (docs/migration-layouts.md); "
+			    "names starting with '.' and files not ending in .sql "
+			    "are skipped");
+	mg_diags_add(&g->diags, &d);
+	free(msg);
 }
 
 /* Does source s (its realpath cached in *cache) match real? */
@@ -877,6 +966,9 @@ static bool src_is(const struct mg_source *s, char **cache, const char *real)
 		*cache = mg_xstrdup(realpath(s->path, buf) ? buf : "");
 	return !strcmp(*cache, real);
 }
+
+static void lint_strays(struct mg_engine *e, struct group *g,
+			const struct mg_lint_opts *o, const struct mg_migset *set);
 
 /* A migration set: every up (and down) in order. With g->files set, only
  * those files are linted; earlier migrations are replayed silently. */
@@ -969,6 +1061,8 @@ static void lint_set(struct mg_engine *e, struct group *g,
 		ahead_stop(&ahead);
 		g->ahead = NULL;
 	}
+	if (!g->nfiles)
+		lint_strays(e, g, o, set);
 	/* selected files that are not migrations of this set (new files, or
 	 * not matching its layout): after all of it, as plain files */
 	for (size_t k = 0; k < g->nfiles; k++) {
@@ -977,6 +1071,12 @@ static void lint_set(struct mg_engine *e, struct group *g,
 		struct mg_source *s[1];
 		if (f->used)
 			continue;
+		for (size_t u = 0; u < set->nunmatched && f->real; u++) {
+			char buf[PATH_MAX];
+			if (realpath(set->unmatched[u].path, buf) &&
+			    !strcmp(buf, f->real) && !excluded(o, f->path))
+				stray_diag(g, f->path, &set->unmatched[u]);
+		}
 		p[0] = f->path;
 		s[0] = f->stdin_src;
 		f->stdin_src = NULL;
@@ -1043,8 +1143,8 @@ static void collect_tree(const struct mg_lint_opts *o, const char *dir,
 
 static int cmp_found(const void *x, const void *y)
 {
-	return natcmp(((const struct found_set *)x)->dir,
-		      ((const struct found_set *)y)->dir);
+	return pathcmp(((const struct found_set *)x)->dir,
+		       ((const struct found_set *)y)->dir);
 }
 
 static void lint_tree(struct group *g, const struct mg_lint_opts *o)
@@ -1084,6 +1184,48 @@ static void lint_tree(struct group *g, const struct mg_lint_opts *o)
 	for (size_t i = 0; i < nfiles; i++)
 		free(files[i]);
 	free(files);
+}
+
+/* The entries of a migration set that are no migrations: each reported
+ * once (unless excluded), then linted after the migrations as a tree walk
+ * would, .sql files with the schema the set built, in pathcmp order;
+ * migration sets inside stray directories each on their own. */
+static void lint_strays(struct mg_engine *e, struct group *g,
+			const struct mg_lint_opts *o, const struct mg_migset *set)
+{
+	struct found_set *sets = NULL;
+	char **files = NULL;
+	size_t nsets = 0, capsets = 0, nfiles = 0, capfiles = 0;
+
+	for (size_t i = 0; i < set->nunmatched; i++) {
+		const struct mg_unmatched *u = &set->unmatched[i];
+		if (!excluded(o, u->path))
+			stray_diag(g, u->path, u);
+		if (u->is_dir) {
+			collect_tree(o, u->path, &sets, &nsets, &capsets, &files,
+				     &nfiles, &capfiles, 1);
+		} else if (!other_dialect(o, base_name(u->path))) {
+			MG_GROW(files, capfiles, nfiles + 1);
+			files[nfiles++] = mg_xstrdup(u->path);
+		}
+	}
+	if (nfiles) {
+		sort_paths(files, nfiles);
+		lint_plain_list(e, g, o, files, nfiles, NULL);
+	}
+	for (size_t i = 0; i < nfiles; i++)
+		free(files[i]);
+	free(files);
+	if (nsets)
+		qsort(sets, nsets, sizeof(*sets), cmp_found);
+	for (size_t i = 0; i < nsets; i++) {
+		struct mg_engine *e2 = mg_engine_new(o);
+		lint_set(e2, g, o, &sets[i].set);
+		mg_engine_free(e2);
+		mg_migset_release(&sets[i].set);
+		free(sets[i].dir);
+	}
+	free(sets);
 }
 
 static void run_group(const struct mg_lint_opts *o, struct group *g)

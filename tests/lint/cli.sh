@@ -281,6 +281,66 @@ expect_exit 1 ml --dir mig --format gcc
 expect_contains "$OUT" "mig/20240201000000_cleanup.sql"
 expect_exit 2 ml --dir nowhere
 
+# ---- stray files next to a migration set; loose files in version order -----------
+# diesel directories plus a file that fits no layout: linted as a migration
+# set (history, version order), the stray file reported once and linted after
+mkdir -p stray/20141021103503_create_users stray/2019-06-14-175833_drop_nick
+printf 'CREATE TABLE users (id bigint PRIMARY KEY, nickname text);\n' >stray/20141021103503_create_users/up.sql
+printf 'DROP TABLE users;\n' >stray/20141021103503_create_users/down.sql
+printf 'ALTER TABLE users DROP COLUMN nickname;\n' >stray/2019-06-14-175833_drop_nick/up.sql
+printf 'ALTER TABLE users ADD COLUMN nickname text;\n' >stray/2019-06-14-175833_drop_nick/down.sql
+printf 'CREATE INDEX users_id ON users (id);\n' >stray/fix_data.sql
+expect_exit 1 ml --format gcc stray
+expect_eq 3 "$(wc -l <"$OUT")" "stray: findings"
+expect_eq "stray/2019-06-14-175833_drop_nick/up.sql:1:19: error" "$(sed -n 1p "$OUT" | cut -d: -f1-4)" "stray: the set first"
+expect_contains "$OUT" "stray/fix_data.sql:1:1: warning: 'fix_data.sql' is not a migration: file name does not start with a version; 'migrate status' and 'migrate up' refuse this directory [stray-file]"
+expect_contains "$OUT" "stray/fix_data.sql:1:1: error: index \"users_id\" is built without CONCURRENTLY"
+expect_exit 1 ml --format json stray
+python3 - "$OUT" <<'PY' || t_fail "stray json"
+import json, sys
+d = json.load(open(sys.argv[1]))
+s = [x for x in d["diagnostics"] if x["rule"] == "stray-file"]
+assert len(s) == 1 and s[0]["severity"] == "warning" and s[0]["file"] == "stray/fix_data.sql", s
+assert "move the file out" in s[0]["help"], s
+assert d["summary"]["files"] == 5 and d["summary"]["warnings"] == 1, d["summary"]
+PY
+# excluded: no report
+expect_exit 1 ml --format gcc --exclude 'fix_*' stray
+expect_not_contains "$OUT" "fix_data.sql"
+# the file alone: the set's history as context, the stray reported
+expect_exit 1 ml --format gcc stray/fix_data.sql
+expect_contains "$OUT" "[stray-file]"
+expect_contains "$OUT" "stray/fix_data.sql:1:1: error: index \"users_id\""
+# a file of the set alone: context from the set despite the stray
+expect_exit 1 ml --format gcc stray/2019-06-14-175833_drop_nick/up.sql
+expect_not_contains "$OUT" "stray-file"
+# status and up keep refusing the directory, naming the file
+expect_exit 2 "$M" status --dir stray --database-url "sqlite:$d/stray.db"
+expect_contains "$ERR" "fix_data.sql: file name does not start with a version [bad-migration-name]"
+expect_exit 2 "$M" up --dir stray --database-url "sqlite:$d/stray.db"
+expect_contains "$ERR" "[bad-migration-name]"
+# a stray directory is reported too, its .sql files linted after the set
+mkdir -p stray/seeds
+printf 'ALTER TABLE users DROP COLUMN id;\n' >stray/seeds/users.sql
+expect_exit 1 ml --format gcc stray
+expect_contains "$OUT" "stray/seeds:1:1: warning: 'seeds' is not a migration: directory holds neither"
+expect_contains "$OUT" "stray/seeds/users.sql:1:19: error:"
+rm -r stray/seeds
+
+# no migration set (sections files without markers): loose files, those
+# named with a version first, in version order (dashes ignored), then the rest
+mkdir loose
+printf 'ALTER TABLE a DROP COLUMN x;\n' >loose/2019-06-14-175833_b.sql
+printf 'ALTER TABLE b DROP COLUMN x;\n' >loose/20141021103503_a.sql
+printf 'ALTER TABLE c DROP COLUMN x;\n' >loose/v3_c.sql
+printf 'ALTER TABLE d DROP COLUMN x;\n' >loose/1_d.sql
+printf 'ALTER TABLE e DROP COLUMN x;\n' >loose/adhoc10.sql
+printf 'ALTER TABLE f DROP COLUMN x;\n' >loose/adhoc9.sql
+expect_exit 1 ml --format gcc loose
+expect_eq "loose/1_d.sql loose/v3_c.sql loose/20141021103503_a.sql loose/2019-06-14-175833_b.sql loose/adhoc9.sql loose/adhoc10.sql" \
+	"$(cut -d: -f1 "$OUT" | tr '\n' ' ' | sed 's/ $//')" "loose order"
+expect_not_contains "$OUT" "stray-file"
+
 # ---- --list-rules, --output -------------------------------------------------------------
 expect_exit 0 "$M" lint --list-rules
 expect_contains "$OUT" "drop-column"

@@ -1,0 +1,2 @@
+-- run by hand after deploys; not a migration
+CREATE INDEX users_id ON users (id);
