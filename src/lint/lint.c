@@ -934,16 +934,21 @@ static bool load_set(const struct mg_lint_opts *o, const char *dir,
 
 /* A top-level entry of a migration set that fits no layout: a warning at
  * the file. The set is linted anyway; the runner refuses it. */
-static void stray_diag(struct group *g, const char *path,
-		       const struct mg_unmatched *u)
+static void stray_diag(struct group *g, const struct mg_lint_opts *o,
+		       const char *path, const struct mg_unmatched *u)
 {
 	struct mg_diag d;
-	char *msg = mg_xasprintf("'%s' is not a migration: %s; 'migrate status' "
+	enum mg_severity sev = mg_engine_severity(o, "stray-file", MG_SEV_WARNING);
+	char *msg;
+
+	if (sev == MG_SEV_OFF)
+		return;
+	msg = mg_xasprintf("'%s' is not a migration: %s; 'migrate status' "
 				 "and 'migrate up' refuse this directory",
 				 base_name(u->path), u->why);
 
 	mg_engine_make_diag(&d, NULL, display(path), 0, 0, 0, 0, "stray-file",
-			    MG_SEV_WARNING, msg,
+			    sev, msg,
 			    u->is_dir ?
 			    "move the directory out of the migrations directory "
 			    "(or give it an up.sql/down.sql and a versioned name)" :
@@ -1075,7 +1080,7 @@ static void lint_set(struct mg_engine *e, struct group *g,
 			char buf[PATH_MAX];
 			if (realpath(set->unmatched[u].path, buf) &&
 			    !strcmp(buf, f->real) && !excluded(o, f->path))
-				stray_diag(g, f->path, &set->unmatched[u]);
+				stray_diag(g, o, f->path, &set->unmatched[u]);
 		}
 		p[0] = f->path;
 		s[0] = f->stdin_src;
@@ -1200,7 +1205,7 @@ static void lint_strays(struct mg_engine *e, struct group *g,
 	for (size_t i = 0; i < set->nunmatched; i++) {
 		const struct mg_unmatched *u = &set->unmatched[i];
 		if (!excluded(o, u->path))
-			stray_diag(g, u->path, u);
+			stray_diag(g, o, u->path, u);
 		if (u->is_dir) {
 			collect_tree(o, u->path, &sets, &nsets, &capsets, &files,
 				     &nfiles, &capfiles, 1);

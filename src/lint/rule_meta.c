@@ -16,6 +16,11 @@ const struct mg_engine_diag mg_engine_diags[] = {
 	  "-- migrate:lint-ignore RULE -- why this is safe here" },
 	{ "input-error", MG_SEV_ERROR, false,
 	  "a file or directory could not be read or understood", NULL },
+	{ "stray-file", MG_SEV_WARNING, true,
+	  "a file or directory in a migrations directory fits no migration "
+	  "layout; 'migrate status' and 'migrate up' refuse the directory",
+	  "move it out of the migrations directory, or give it a migration "
+	  "name (docs/migration-layouts.md)" },
 	{ "syntax-error", MG_SEV_ERROR, false,
 	  "the statement does not parse with the PostgreSQL grammar",
 	  "fix the SQL, or pass --pg-version 16 (or newer) if it is newer "

@@ -307,6 +307,12 @@ PY
 # excluded: no report
 expect_exit 1 ml --format gcc --exclude 'fix_*' stray
 expect_not_contains "$OUT" "fix_data.sql"
+# configurable like the other engine diagnostics: off, or an error
+expect_exit 1 ml --format gcc --rule stray-file=off stray
+expect_not_contains "$OUT" "[stray-file]"
+expect_contains "$OUT" "stray/fix_data.sql:1:1: error: index"
+expect_exit 1 ml --format gcc --rule stray-file=error stray
+expect_contains "$OUT" "stray/fix_data.sql:1:1: error: 'fix_data.sql' is not a migration"
 # the file alone: the set's history as context, the stray reported
 expect_exit 1 ml --format gcc stray/fix_data.sql
 expect_contains "$OUT" "[stray-file]"
