@@ -38,7 +38,8 @@ size_t mg_sql_skip_element(const char *s, size_t i, size_t n)
 	char c = s[i];
 
 	if (c == '-' && i + 1 < n && s[i + 1] == '-') {
-		while (i < n && s[i] != '\n')
+		/* PostgreSQL's scanner ends a -- comment at \n or \r */
+		while (i < n && s[i] != '\n' && s[i] != '\r')
 			i++;
 		return i;
 	}
