@@ -42,9 +42,17 @@ for ((r = 1; r <= ROUNDS; r++)); do
 	else
 		cmd=(up)
 	fi
+	# each up sleeps 0.12 s in the server and each down 0.05 s: wait a
+	# random time shorter than what remains, so the kill lands mid-run
+	# however fast the machine
+	if [[ ${cmd[0]} == up ]]; then
+		max_ms=$(( 110 * (N - applied) ))
+	else
+		max_ms=$(( 45 * applied ))
+	fi
 	"$MIGRATE_BIN" "${cmd[@]}" --dir "$m" --database-url "$url" >"$d/out" 2>&1 &
 	pid=$!
-	sleep "0.$((RANDOM % 9))$((RANDOM % 10))"
+	sleep "$(awk -v m="$max_ms" -v r="$RANDOM" 'BEGIN { printf "%.3f", m * r / 32768 / 1000 }')"
 	if kill -0 "$pid" 2>/dev/null; then
 		kill -9 "$pid" 2>/dev/null || true
 		hits=$((hits + 1))
