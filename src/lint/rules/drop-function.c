@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "lint/catalog.h"
+#include "lint/relnames.h"
 #include "lint/rule.h"
 
 static const char *const kinds[] = { "DropStmt", NULL };
@@ -64,43 +65,6 @@ static bool looks_like_trigger_fn(struct mg_lint_ctx *ctx, size_t upto,
 		if (s && s->kind && !strcmp(s->kind, "DropStmt") && rt &&
 		    !strcmp(rt, "OBJECT_TRIGGER"))
 			return true;
-	}
-	return false;
-}
-
-/* Token span [a, b] of the idx-th routine after token i (top-level commas,
- * argument lists included). */
-static bool name_span(struct mg_lint_ctx *ctx, const struct mg_lint_stmt *st,
-		      size_t i, size_t idx, size_t *first, size_t *last)
-{
-	size_t n, k = 0, start = i;
-	const struct mg_token *t = mg_lint_tokens(ctx, st, &n);
-	const char *text = mg_lint_text(ctx);
-	int depth = 0;
-
-	for (; i <= n; i++) {
-		char c = i < n && t[i].end - t[i].off == 1 ? text[t[i].off] : 0;
-		bool stop = i == n || (depth == 0 &&
-				       (c == ',' || c == ';' ||
-					mg_lint_tok_match(ctx, st, i, "CASCADE", NULL) ||
-					mg_lint_tok_match(ctx, st, i, "RESTRICT", NULL)));
-		if (c == '(')
-			depth++;
-		else if (c == ')')
-			depth--;
-		if (!stop)
-			continue;
-		if (k == idx) {
-			if (i == start)
-				return false;
-			*first = start;
-			*last = i - 1;
-			return true;
-		}
-		if (c != ',')
-			return false;
-		k++;
-		start = i + 1;
 	}
 	return false;
 }
@@ -150,7 +114,7 @@ static void check(struct mg_lint_ctx *ctx, const struct mg_lint_stmt *st)
 			continue;
 		snprintf(shown, sizeof(shown), "%s%s%s", schema ? schema : "",
 			 schema ? "." : "", name);
-		if (name_span(ctx, st, start, idx - 1, &a, &b) && b < ntok) {
+		if (mg_drop_name_span(ctx, st, start, idx - 1, &a, &b) && b < ntok) {
 			off = t[a].off;
 			l = t[b].end - t[a].off;
 			if (l < sizeof(shown))

@@ -13,27 +13,12 @@
 #include <string.h>
 
 #include "lint/catalog.h"
+#include "lint/relnames.h"
 #include "lint/rule.h"
 
 static const char *const kinds[] = { "DropStmt", NULL };
 
 #define NAMELEN 64
-
-static const char *sch(const char *s)
-{
-	return s && s[0] ? s : "public";
-}
-
-static bool same(const char *s1, const char *n1, const char *s2, const char *n2)
-{
-	return n1 && n2 && !strcmp(n1, n2) && !strcmp(sch(s1), sch(s2));
-}
-
-static bool rv_is(const cJSON *rv, const char *schema, const char *name)
-{
-	return same(mg_node_str(rv, "schemaname"), mg_node_str(rv, "relname"),
-		    schema, name);
-}
 
 /* The sequence a statement defines (CREATE SEQUENCE), or the relation a
  * rename renames (*newname set). */
@@ -53,80 +38,6 @@ static const cJSON *defines(const struct mg_lint_stmt *s, const char **newname)
 		return mg_node_get(nd, "relation");
 	}
 	return NULL;
-}
-
-static bool replaced_later(struct mg_lint_ctx *ctx, size_t from,
-			   const char *schema, const char *name)
-{
-	for (size_t j = from + 1; j < mg_lint_nstmts(ctx); j++) {
-		const char *nn;
-		const cJSON *rv = defines(mg_lint_stmt_at(ctx, j), &nn);
-		if (!rv)
-			continue;
-		if (nn ? same(mg_node_str(rv, "schemaname"), nn, schema, name)
-		       : rv_is(rv, schema, name))
-			return true;
-	}
-	return false;
-}
-
-static bool swapped_in_script(struct mg_lint_ctx *ctx, size_t upto,
-			      const char *schema, const char *name)
-{
-	for (size_t j = 0; j < upto; j++) {
-		const char *nn;
-		const cJSON *rv = defines(mg_lint_stmt_at(ctx, j), &nn);
-		if (!rv || !nn || !same(mg_node_str(rv, "schemaname"), nn, schema, name))
-			continue;
-		if (mg_lint_table_origin(ctx, mg_lint_table(ctx, rv)) == MG_ORIGIN_NEW)
-			return true;
-	}
-	return false;
-}
-
-/* The lock st takes on schema.name. */
-static bool lock_on(struct mg_lint_ctx *ctx, const struct mg_lint_stmt *st,
-		    const char *schema, const char *name, struct mg_lock *out)
-{
-	struct mg_lock locks[16];
-	size_t n = mg_lint_stmt_locks(ctx, st, locks, 16);
-
-	for (size_t i = 0; i < n; i++)
-		if (same(locks[i].schema, locks[i].relation, schema, name)) {
-			*out = locks[i];
-			return true;
-		}
-	return false;
-}
-
-/* Token span [a, b] of the idx-th name after token i (top-level commas). */
-static bool name_span(struct mg_lint_ctx *ctx, const struct mg_lint_stmt *st,
-		      size_t i, size_t idx, size_t *first, size_t *last)
-{
-	size_t n, k = 0, start = i;
-	const struct mg_token *t = mg_lint_tokens(ctx, st, &n);
-	const char *text = mg_lint_text(ctx);
-
-	for (; i <= n; i++) {
-		char c = i < n && t[i].end - t[i].off == 1 ? text[t[i].off] : 0;
-		bool stop = i == n || c == ',' || c == ';' ||
-			    mg_lint_tok_match(ctx, st, i, "CASCADE", NULL) ||
-			    mg_lint_tok_match(ctx, st, i, "RESTRICT", NULL);
-		if (!stop)
-			continue;
-		if (k == idx) {
-			if (i == start)
-				return false;
-			*first = start;
-			*last = i - 1;
-			return true;
-		}
-		if (c != ',')
-			return false;
-		k++;
-		start = i + 1;
-	}
-	return false;
 }
 
 static void check(struct mg_lint_ctx *ctx, const struct mg_lint_stmt *st)
@@ -159,17 +70,17 @@ static void check(struct mg_lint_ctx *ctx, const struct mg_lint_stmt *st)
 			continue;
 		if (q && q->temp)
 			continue;
-		if (replaced_later(ctx, st->index, schema, name) ||
-		    swapped_in_script(ctx, st->index, schema, name))
+		if (mg_rel_replaced_later(ctx, st->index, schema, name, defines) ||
+		    mg_rel_swapped_in_script(ctx, st->index, schema, name, defines))
 			continue;
-		if (name_span(ctx, st, start, idx - 1, &a, &b) && b < ntok) {
+		if (mg_drop_name_span(ctx, st, start, idx - 1, &a, &b) && b < ntok) {
 			off = t[a].off;
 			l = t[b].end - t[a].off;
 		}
 		snprintf(shown, sizeof(shown), "%s%s%s", schema ? schema : "",
 			 schema ? "." : "", name);
 		o.dropped = origin;
-		if (lock_on(ctx, st, schema, name, &lk))
+		if (mg_lint_lock_on(ctx, st, schema, name, &lk))
 			o.lock = &lk;
 		if (origin == MG_ORIGIN_UPGRADE)
 			mg_lint_report_opt(ctx, &o, off, l, "sequence \"%s\" is dropped",

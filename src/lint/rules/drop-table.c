@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "lint/catalog.h"
+#include "lint/relnames.h"
 #include "lint/rule.h"
 
 static const char *const kinds[] = { "DropStmt", NULL };
@@ -36,22 +37,6 @@ struct cols {
 	size_t n;
 	bool known;
 };
-
-static const char *sch(const char *s)
-{
-	return s && s[0] ? s : "public";
-}
-
-static bool same(const char *s1, const char *n1, const char *s2, const char *n2)
-{
-	return n1 && n2 && !strcmp(n1, n2) && !strcmp(sch(s1), sch(s2));
-}
-
-static bool rv_is(const cJSON *rv, const char *schema, const char *name)
-{
-	return same(mg_node_str(rv, "schemaname"), mg_node_str(rv, "relname"),
-		    schema, name);
-}
 
 /* Column names of a CREATE TABLE node; unknown with LIKE or inheritance. */
 static void create_cols(const cJSON *create, struct cols *c)
@@ -111,7 +96,7 @@ static bool tokens_create(struct mg_lint_ctx *ctx, const struct mg_lint_stmt *s,
 	} else {
 		mg_lint_tok_ident(ctx, &t[i], b, sizeof(b));
 	}
-	return same(a, b, schema, name);
+	return mg_rel_same(a, b, schema, name);
 }
 
 /* Created earlier in this script by a CREATE TABLE the grammar could not
@@ -151,15 +136,15 @@ static bool replaced_later(struct mg_lint_ctx *ctx, size_t from,
 			continue;
 		}
 		if (!strcmp(k, "CreateStmt") &&
-		    rv_is(mg_node_get(nd, "relation"), schema, name)) {
+		    mg_rv_is(mg_node_get(nd, "relation"), schema, name)) {
 			create_cols(nd, c);
 			return true;
 		}
 		if (!strcmp(k, "CreateTableAsStmt") &&
-		    rv_is(mg_node_get(mg_node_get(nd, "into"), "rel"), schema, name))
+		    mg_rv_is(mg_node_get(mg_node_get(nd, "into"), "rel"), schema, name))
 			return true;
 		if (!strcmp(k, "ViewStmt") &&
-		    rv_is(mg_node_get(nd, "view"), schema, name))
+		    mg_rv_is(mg_node_get(nd, "view"), schema, name))
 			return true;
 		if (!strcmp(k, "RenameStmt") &&
 		    !mg_node_str(nd, "subname") &&
@@ -168,7 +153,7 @@ static bool replaced_later(struct mg_lint_ctx *ctx, size_t from,
 			const char *nn = mg_node_str(nd, "newname");
 			const char *rs = mg_node_str(rv, "schemaname");
 			const char *rn = mg_node_str(rv, "relname");
-			if (!same(rs, nn, schema, name))
+			if (!mg_rel_same(rs, nn, schema, name))
 				continue;
 			/* the columns of the table renamed into place: known now,
 			   or created between here and there */
@@ -176,7 +161,7 @@ static bool replaced_later(struct mg_lint_ctx *ctx, size_t from,
 			for (size_t m = from + 1; !c->known && m < j; m++) {
 				const struct mg_lint_stmt *s2 = mg_lint_stmt_at(ctx, m);
 				if (s2 && s2->kind && !strcmp(s2->kind, "CreateStmt") &&
-				    rv_is(mg_node_get(s2->node, "relation"), rs, rn))
+				    mg_rv_is(mg_node_get(s2->node, "relation"), rs, rn))
 					create_cols(s2->node, c);
 			}
 			return true;
@@ -198,29 +183,13 @@ static bool swapped_in_script(struct mg_lint_ctx *ctx, size_t upto,
 		    mg_node_str(nd, "subname"))
 			continue;
 		rv = mg_node_get(nd, "relation");
-		if (!rv || !same(mg_node_str(rv, "schemaname"),
+		if (!rv || !mg_rel_same(mg_node_str(rv, "schemaname"),
 				 mg_node_str(nd, "newname"), schema, name))
 			continue;
 		orig = mg_lint_table(ctx, rv);
 		if (orig && mg_lint_table_origin(ctx, orig) == MG_ORIGIN_NEW)
 			return true;
 	}
-	return false;
-}
-
-/* The lock st takes on schema.name (the engine names the first relation's
- * lock otherwise). */
-static bool lock_on(struct mg_lint_ctx *ctx, const struct mg_lint_stmt *st,
-		    const char *schema, const char *name, struct mg_lock *out)
-{
-	struct mg_lock locks[16];
-	size_t n = mg_lint_stmt_locks(ctx, st, locks, 16);
-
-	for (size_t i = 0; i < n; i++)
-		if (same(locks[i].schema, locks[i].relation, schema, name)) {
-			*out = locks[i];
-			return true;
-		}
 	return false;
 }
 
@@ -245,7 +214,7 @@ static void report(struct mg_lint_ctx *ctx, const struct mg_lint_stmt *st,
 		 schema && schema[0] ? "." : "", name);
 	if (st && swapped_in_script(ctx, st->index, schema, name))
 		return;
-	if (st && lock_on(ctx, st, schema, name, &lk))
+	if (st && mg_lint_lock_on(ctx, st, schema, name, &lk))
 		o.lock = &lk;
 	repl = mg_lint_state(ctx, sizeof(*repl)); /* scratch, too big for the stack */
 	if (st && replaced_later(ctx, st->index, schema, name, repl)) {
@@ -295,41 +264,6 @@ static void report(struct mg_lint_ctx *ctx, const struct mg_lint_stmt *st,
  * Token span of the idx-th name of a DROP list that starts at token `i`
  * (after DROP TABLE [IF EXISTS]): names are separated by top-level commas.
  */
-static bool name_span(struct mg_lint_ctx *ctx, const struct mg_lint_stmt *st,
-		      size_t i, size_t idx, size_t *first, size_t *last)
-{
-	size_t n, k = 0, start = i;
-	const struct mg_token *t = mg_lint_tokens(ctx, st, &n);
-	const char *text = mg_lint_text(ctx);
-	int depth = 0;
-
-	for (; i <= n; i++) {
-		char c = i < n && t[i].end - t[i].off == 1 ? text[t[i].off] : 0;
-		bool stop = i == n || (depth == 0 &&
-				       (c == ',' || c == ';' ||
-					mg_lint_tok_match(ctx, st, i, "CASCADE", NULL) ||
-					mg_lint_tok_match(ctx, st, i, "RESTRICT", NULL)));
-		if (c == '(')
-			depth++;
-		else if (c == ')')
-			depth--;
-		if (!stop)
-			continue;
-		if (k == idx) {
-			if (i == start)
-				return false;
-			*first = start;
-			*last = i - 1;
-			return true;
-		}
-		if (c != ',')
-			return false;
-		k++;
-		start = i + 1;
-	}
-	return false;
-}
-
 /* First token of the name list: after DROP [FOREIGN] TABLE [IF EXISTS]. */
 static size_t list_start(struct mg_lint_ctx *ctx, const struct mg_lint_stmt *st)
 {
@@ -362,7 +296,7 @@ static void check(struct mg_lint_ctx *ctx, const struct mg_lint_stmt *st)
 		const char *name = mg_lint_list_last(items);
 		const char *schema = len >= 2 ? mg_lint_strval(mg_lint_at(items, len - 2)) : NULL;
 		size_t off = st->stmt->off, l = 0;
-		if (name_span(ctx, st, start, idx, &a, &b) && b < ntok) {
+		if (mg_drop_name_span(ctx, st, start, idx, &a, &b) && b < ntok) {
 			off = t[a].off;
 			l = t[b].end - t[a].off;
 		}
@@ -384,7 +318,7 @@ static void check_tokens(struct mg_lint_ctx *ctx, const struct mg_lint_stmt *st)
 		return;
 	start = list_start(ctx, st);
 	cascade = mg_lint_tok_find(ctx, st, start, "CASCADE") < n;
-	for (size_t idx = 0; name_span(ctx, st, start, idx, &a, &b); idx++) {
+	for (size_t idx = 0; mg_drop_name_span(ctx, st, start, idx, &a, &b); idx++) {
 		char schema[NAMELEN] = "", name[NAMELEN];
 		if (b >= a + 2 && text[t[a + 1].off] == '.') {
 			mg_lint_tok_ident(ctx, &t[a], schema, sizeof(schema));

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "lint/catalog.h"
+#include "lint/relnames.h"
 #include "lint/rule.h"
 
 static const char *const kinds[] = { "RenameStmt", NULL };
@@ -35,22 +36,6 @@ struct cols {
 struct scratch {
 	struct cols old, repl;
 };
-
-static const char *sch(const char *s)
-{
-	return s && s[0] ? s : "public";
-}
-
-static bool same(const char *s1, const char *n1, const char *s2, const char *n2)
-{
-	return n1 && n2 && !strcmp(n1, n2) && !strcmp(sch(s1), sch(s2));
-}
-
-static bool rv_is(const cJSON *rv, const char *schema, const char *name)
-{
-	return same(mg_node_str(rv, "schemaname"), mg_node_str(rv, "relname"),
-		    schema, name);
-}
 
 static void create_cols(const cJSON *create, struct cols *c)
 {
@@ -110,7 +95,7 @@ static bool tokens_create(struct mg_lint_ctx *ctx, const struct mg_lint_stmt *s,
 	} else {
 		mg_lint_tok_ident(ctx, &t[i], b, sizeof(b));
 	}
-	return same(a, b, schema, name);
+	return mg_rel_same(a, b, schema, name);
 }
 
 /* Created earlier in this script by a CREATE TABLE the grammar could not
@@ -146,27 +131,27 @@ static bool replaced_later(struct mg_lint_ctx *ctx, size_t from,
 			continue;
 		}
 		if (!strcmp(k, "CreateStmt") &&
-		    rv_is(mg_node_get(nd, "relation"), schema, name)) {
+		    mg_rv_is(mg_node_get(nd, "relation"), schema, name)) {
 			create_cols(nd, c);
 			return true;
 		}
 		if ((!strcmp(k, "CreateTableAsStmt") &&
-		     rv_is(mg_node_get(mg_node_get(nd, "into"), "rel"), schema, name)) ||
+		     mg_rv_is(mg_node_get(mg_node_get(nd, "into"), "rel"), schema, name)) ||
 		    (!strcmp(k, "ViewStmt") &&
-		     rv_is(mg_node_get(nd, "view"), schema, name)))
+		     mg_rv_is(mg_node_get(nd, "view"), schema, name)))
 			return true;
 		if (!strcmp(k, "RenameStmt") && !mg_node_str(nd, "subname") &&
 		    mg_node_get(nd, "relation")) {
 			const cJSON *rv = mg_node_get(nd, "relation");
 			const char *rs = mg_node_str(rv, "schemaname");
 			const char *rn = mg_node_str(rv, "relname");
-			if (!same(rs, mg_node_str(nd, "newname"), schema, name))
+			if (!mg_rel_same(rs, mg_node_str(nd, "newname"), schema, name))
 				continue;
 			table_cols(mg_lint_table_named(ctx, rs, rn), c);
 			for (size_t m = from + 1; !c->known && m < j; m++) {
 				const struct mg_lint_stmt *s2 = mg_lint_stmt_at(ctx, m);
 				if (s2 && s2->kind && !strcmp(s2->kind, "CreateStmt") &&
-				    rv_is(mg_node_get(s2->node, "relation"), rs, rn))
+				    mg_rv_is(mg_node_get(s2->node, "relation"), rs, rn))
 					create_cols(s2->node, c);
 			}
 			return true;

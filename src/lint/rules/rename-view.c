@@ -12,27 +12,12 @@
 #include <string.h>
 
 #include "lint/catalog.h"
+#include "lint/relnames.h"
 #include "lint/rule.h"
 
 static const char *const kinds[] = { "RenameStmt", NULL };
 
 #define NAMELEN 64
-
-static const char *sch(const char *s)
-{
-	return s && s[0] ? s : "public";
-}
-
-static bool same(const char *s1, const char *n1, const char *s2, const char *n2)
-{
-	return n1 && n2 && !strcmp(n1, n2) && !strcmp(sch(s1), sch(s2));
-}
-
-static bool rv_is(const cJSON *rv, const char *schema, const char *name)
-{
-	return same(mg_node_str(rv, "schemaname"), mg_node_str(rv, "relname"),
-		    schema, name);
-}
 
 static bool redefined_later(struct mg_lint_ctx *ctx, size_t from,
 			    const char *schema, const char *name)
@@ -43,14 +28,14 @@ static bool redefined_later(struct mg_lint_ctx *ctx, size_t from,
 		const cJSON *nd = s ? s->node : NULL;
 		if (!k)
 			continue;
-		if ((!strcmp(k, "ViewStmt") && rv_is(mg_node_get(nd, "view"), schema, name)) ||
+		if ((!strcmp(k, "ViewStmt") && mg_rv_is(mg_node_get(nd, "view"), schema, name)) ||
 		    (!strcmp(k, "CreateTableAsStmt") &&
-		     rv_is(mg_node_get(mg_node_get(nd, "into"), "rel"), schema, name)) ||
+		     mg_rv_is(mg_node_get(mg_node_get(nd, "into"), "rel"), schema, name)) ||
 		    (!strcmp(k, "CreateStmt") &&
-		     rv_is(mg_node_get(nd, "relation"), schema, name)))
+		     mg_rv_is(mg_node_get(nd, "relation"), schema, name)))
 			return true;
 		if (!strcmp(k, "RenameStmt") && !mg_node_str(nd, "subname") &&
-		    same(mg_node_str(mg_node_get(nd, "relation"), "schemaname"),
+		    mg_rel_same(mg_node_str(mg_node_get(nd, "relation"), "schemaname"),
 			 mg_node_str(nd, "newname"), schema, name))
 			return true;
 	}
