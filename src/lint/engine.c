@@ -562,6 +562,31 @@ char *mg_lint_tok_ident(const struct mg_lint_ctx *ctx, const struct mg_token *t,
 	return buf;
 }
 
+bool mg_lint_alter_table_name(struct mg_lint_ctx *ctx, const struct mg_lint_stmt *st,
+			      size_t *at, char *schema, size_t schema_size,
+			      char *name, size_t name_size)
+{
+	size_t n, i = 2;
+	const struct mg_token *t = mg_lint_tokens(ctx, st, &n);
+	const char *text = ctx->src->text;
+
+	if (!t || !mg_lint_tok_match(ctx, st, 0, "ALTER", "TABLE", NULL))
+		return false;
+	if (mg_lint_tok_match(ctx, st, i, "IF", "EXISTS", NULL))
+		i += 2;
+	if (mg_lint_tok_match(ctx, st, i, "ONLY", NULL))
+		i++;
+	if (i >= n)
+		return false;
+	if (i + 2 < n && t[i + 1].end == t[i + 1].off + 1 && text[t[i + 1].off] == '.') {
+		mg_lint_tok_ident(ctx, &t[i], schema, schema_size);
+		i += 2;
+	}
+	mg_lint_tok_ident(ctx, &t[i], name, name_size);
+	*at = i;
+	return true;
+}
+
 /* A light lexer for positions in parsed statements (much cheaper than the
  * PostgreSQL scanner): the next token at or after i, skipping blanks and
  * comments. Words are [A-Za-z0-9_$] and non-ASCII bytes; strings, quoted

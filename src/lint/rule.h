@@ -202,6 +202,14 @@ size_t mg_lint_tok_find(struct mg_lint_ctx *ctx, const struct mg_lint_stmt *st,
  * folded to lower case, or the inside of "quoted" ones. Returns buf. */
 char *mg_lint_tok_ident(const struct mg_lint_ctx *ctx, const struct mg_token *t,
 			char *buf, size_t size);
+/* For token-level checks of ALTER TABLE (statements the 15 grammar cannot
+ * parse): read "ALTER TABLE [IF EXISTS] [ONLY] [schema.]name" from the
+ * start of st's tokens into schema (left as it is when not qualified) and
+ * name, and set *at to the index of the name's token. False when st is
+ * not an ALTER TABLE or ends before the name. */
+bool mg_lint_alter_table_name(struct mg_lint_ctx *ctx, const struct mg_lint_stmt *st,
+			      size_t *at, char *schema, size_t schema_size,
+			      char *name, size_t name_size);
 /* Span [*off, *end) of the i-th (0-based) subcommand of an ALTER TABLE
  * (e.g. "DROP COLUMN email"), found from the text since AlterTableCmd
  * nodes carry no location. False (and the statement's span) if not found. */

@@ -337,20 +337,9 @@ static void check_tokens(struct mg_lint_ctx *ctx, const struct mg_lint_stmt *st)
 	bool sqlite = mg_lint_dialect(ctx) == MG_LINT_SQLITE;
 	int depth = 0;
 
-	if (!t || !mg_lint_tok_match(ctx, st, 0, "ALTER", "TABLE", NULL))
+	if (!t || !mg_lint_alter_table_name(ctx, st, &i, schema, sizeof(schema), name,
+					     sizeof(name)))
 		return;
-	i = 2;
-	if (mg_lint_tok_match(ctx, st, i, "IF", "EXISTS", NULL))
-		i += 2;
-	if (mg_lint_tok_match(ctx, st, i, "ONLY", NULL))
-		i++;
-	if (i >= n)
-		return;
-	if (i + 2 < n && tok_char(text, &t[i + 1], '.')) {
-		mg_lint_tok_ident(ctx, &t[i], schema, sizeof(schema));
-		i += 2;
-	}
-	mg_lint_tok_ident(ctx, &t[i], name, sizeof(name));
 	tab = mg_lint_table_named(ctx, schema, name);
 	if (mg_lint_table_origin(ctx, tab) == MG_ORIGIN_NEW &&
 	    !filled_earlier(ctx, st, schema, name))
