@@ -13,6 +13,12 @@
 
 int mg_fs_read(const char *path, char **out, size_t *len_out, struct mg_err *err)
 {
+	return mg_fs_read_stat(path, out, len_out, NULL, err);
+}
+
+int mg_fs_read_stat(const char *path, char **out, size_t *len_out,
+		    struct stat *st_out, struct mg_err *err)
+{
 	struct stat st;
 	int fd;
 	char *data;
@@ -51,6 +57,8 @@ int mg_fs_read(const char *path, char **out, size_t *len_out, struct mg_err *err
 			   path, (long long)st.st_size, MG_FS_MAX_FILE);
 		return MG_EIO;
 	}
+	if (st_out)
+		*st_out = st;
 	/* Room for one byte more than fstat reported: a read that comes back
 	 * short of it, with exactly st_size bytes in, is the end of the file
 	 * (no second read just to see 0, no realloc). A file that grew or

@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/stat.h>
 
 #include "err.h"
 
@@ -15,6 +16,10 @@
 /* Read all of path into *out (owned, NUL-terminated; *len_out excludes the
  * NUL). Errors: MG_EIO (missing, unreadable, a directory, too large). */
 int mg_fs_read(const char *path, char **out, size_t *len_out, struct mg_err *err);
+/* mg_fs_read that also returns the open file's fstat, taken before the
+ * first byte is read (st may be NULL). */
+int mg_fs_read_stat(const char *path, char **out, size_t *len_out,
+		    struct stat *st, struct mg_err *err);
 /* Write data to path atomically (temp file + rename). MG_EIO on failure. */
 int mg_fs_write(const char *path, const char *data, size_t len, struct mg_err *err);
 bool mg_fs_is_dir(const char *path);

@@ -1,0 +1,73 @@
+/* workers: a bounded parallel for; see workers.h. */
+#include "workers.h"
+
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+
+#define MAX_THREADS 8
+#define CHUNK 16
+
+unsigned mg_workers_count(void)
+{
+	const char *e = getenv("MIGRATE_THREADS");
+	cpu_set_t cs;
+	long n = 0;
+
+	if (e && *e) {
+		char *end;
+		n = strtol(e, &end, 10);
+		if (*end || n < 1)
+			n = 0;
+	}
+	if (!n && sched_getaffinity(0, sizeof(cs), &cs) == 0)
+		n = CPU_COUNT(&cs);
+	if (n < 1)
+		n = 1;
+	return n > MAX_THREADS ? MAX_THREADS : (unsigned)n;
+}
+
+struct pool {
+	size_t n;
+	atomic_size_t next;
+	void (*fn)(void *arg, size_t i);
+	void *arg;
+};
+
+static void *drain(void *p_)
+{
+	struct pool *p = p_;
+
+	for (;;) {
+		size_t i = atomic_fetch_add(&p->next, CHUNK);
+		size_t end = i + CHUNK < p->n ? i + CHUNK : p->n;
+		if (i >= p->n)
+			break;
+		for (; i < end; i++)
+			p->fn(p->arg, i);
+	}
+	return NULL;
+}
+
+void mg_workers_run(size_t n, size_t min_per_thread,
+		    void (*fn)(void *arg, size_t i), void *arg)
+{
+	struct pool p = { .n = n, .fn = fn, .arg = arg };
+	pthread_t th[MAX_THREADS];
+	unsigned want = mg_workers_count(), got = 0;
+
+	atomic_init(&p.next, 0);
+	if (min_per_thread < 1)
+		min_per_thread = 1;
+	if (want > n / min_per_thread)
+		want = (unsigned)(n / min_per_thread);
+	/* the caller is one of the threads; a thread that cannot be
+	 * created leaves its share to the others */
+	for (unsigned k = 1; k < want; k++)
+		if (pthread_create(&th[got], NULL, drain, &p) == 0)
+			got++;
+	drain(&p);
+	for (unsigned k = 0; k < got; k++)
+		pthread_join(th[k], NULL);
+}

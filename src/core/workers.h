@@ -1,0 +1,25 @@
+/*
+ * workers: run fn(arg, i) for every i in [0, n) on a few threads.
+ *
+ * For independent jobs that each write only their own result slot (the
+ * migration loader reads and checksums file i into slot i), so the
+ * outcome does not depend on the thread count or on timing: callers
+ * inspect the slots afterwards, in index order. The calling thread takes
+ * part; at most mg_workers_count() threads run, and small n runs inline.
+ * Indexes are handed out in chunks from an atomic counter.
+ */
+#ifndef MG_WORKERS_H
+#define MG_WORKERS_H
+
+#include <stddef.h>
+
+/* Threads to use: MIGRATE_THREADS when set (1 = no extra thread), else the
+ * CPUs this process may run on, at most 8. */
+unsigned mg_workers_count(void);
+
+/* Run fn(arg, i) for each i < n; returns when all are done. Jobs of fewer
+ * than min_per_thread items per thread are not worth a thread. */
+void mg_workers_run(size_t n, size_t min_per_thread,
+		    void (*fn)(void *arg, size_t i), void *arg);
+
+#endif
