@@ -3,6 +3,7 @@
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <ctype.h>
+#include <stdio.h>
 #include <dirent.h>
 #include <errno.h>
 #include <pcre2.h>
@@ -13,7 +14,9 @@
 #include "../core/buf.h"
 #include "../core/fs.h"
 #include "../core/sha256.h"
+#include "../core/workers.h"
 #include "../core/xalloc.h"
+#include "sumcache.h"
 #include "version.h"
 
 const char *mg_layout_name(enum mg_layout l)
@@ -656,20 +659,6 @@ static int check_cands(const char *dir, struct cands *cs, enum mg_layout *layout
 	return 0;
 }
 
-static const struct mg_source *add_source(struct mg_migset *set, const char *path,
-					  struct mg_err *err)
-{
-	struct mg_source *s = mg_xcalloc(1, sizeof(*s));
-
-	if (mg_source_load(s, path, err)) {
-		free(s);
-		return NULL;
-	}
-	MG_GROW(set->sources, set->srccap, set->nsources + 1);
-	set->sources[set->nsources++] = s;
-	return s;
-}
-
 /* True when text[off,end) has nothing but blanks and comments. */
 static bool only_comments(const char *s, size_t off, size_t end)
 {
@@ -717,6 +706,13 @@ char *mg_script_text(const struct mg_script *s, size_t *len_out)
 		if (len_out)
 			*len_out = 0;
 		return mg_xstrdup("");
+	}
+	if (!s->src->text) {
+		/* a script from the checksum cache (status only) has no text;
+		 * never run or print one as if it were empty */
+		fprintf(stderr, "migrate: internal error: the text of '%s' was not "
+			"read\n", s->src->path);
+		abort();
 	}
 	t = s->src->text;
 	start = s->off;
@@ -894,7 +890,10 @@ static bool diesel_no_tx(const char *path)
 		mg_err_release(&e);
 		return false;
 	}
-	for (char *line = strtok(t, "\n"); line; line = strtok(NULL, "\n")) {
+	char *save = NULL;
+
+	for (char *line = strtok_r(t, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
 		char *p = line;
 		while (isspace((unsigned char)*p))
 			p++;
@@ -915,12 +914,15 @@ static char *readme_description(const char *path)
 	size_t n;
 	struct mg_err e = MG_ERR_INIT;
 	char *r = NULL;
+	char *save = NULL;
 
 	if (!mg_fs_is_file(path) || mg_fs_read(path, &t, &n, &e)) {
 		mg_err_release(&e);
 		return NULL;
 	}
-	for (line = strtok(t, "\n"); line; line = strtok(NULL, "\n")) {
+
+	for (line = strtok_r(t, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
 		p = line;
 		while (*p == '#' || isspace((unsigned char)*p))
 			p++;
@@ -936,41 +938,251 @@ static char *readme_description(const char *path)
 	return r;
 }
 
-static int load_cand(struct mg_migset *set, struct cand *c, bool sums,
-		     struct mg_err *err)
+/* ---- reading the files: one job per candidate, on a few threads ---------
+ *
+ * Each job reads, scans and checksums its candidate's files into its own
+ * slot (set->items[i], job->src, job->err) and touches nothing shared but
+ * the read-only checksum cache; mg_migset_load_flags then walks the slots
+ * in version order, so the first error and every result are the same as
+ * one file after the other would give. */
+
+struct job {
+	struct mg_source *src[2];       /* owned until moved to the set */
+	/* with a cache only: */
+	struct mg_sumcache_key key[2];  /* the file's stat */
+	long hit[2];                    /* cache handle, or -1: read */
+	bool fresh[2];                  /* read; to be kept in the cache */
+	bool text_no_tx[2];             /* whole layouts: no_tx from the text */
+	enum mg_sumcache_mode mode;
+	int rc;
+	struct mg_err *err;             /* owned; when rc */
+};
+
+struct loader {
+	struct mg_migset *set;
+	struct cands *cs;
+	struct job *jobs;
+	bool sums;
+	const struct mg_sumcache *cache; /* NULL: none (or no checksums) */
+	int64_t now_ns;
+};
+
+/* path relative to the migrations directory (paths are mg_fs_join'ed) */
+static const char *rel_path(const char *dir, const char *path)
 {
-	struct mg_migration *m;
-	const struct mg_source *src;
+	size_t n = strlen(dir);
+
+	return path + n + (n && dir[n - 1] == '/' ? 0 : 1);
+}
+
+static void entry_script(struct mg_sumcache_script *e, const struct mg_script *sc)
+{
+	e->present = sc->present;
+	e->no_tx = sc->no_tx;
+	e->empty = sc->empty;
+	memcpy(e->checksum, sc->checksum, sizeof(e->checksum));
+}
+
+static void script_of_entry(struct mg_script *sc, const struct mg_source *src,
+			    const struct mg_sumcache_script *e)
+{
+	sc->present = true;
+	sc->src = src;
+	sc->off = sc->end = 0;
+	sc->no_tx = e->no_tx;
+	sc->empty = e->empty;
+	memcpy(sc->checksum, e->checksum, sizeof(sc->checksum));
+}
+
+/* File k of job j: its cache entry (*hit true, *e filled; j->src[k] is a
+ * source without text) or its text. MG_EINPUT when it cannot be read, as
+ * ever. */
+static int read_file(struct loader *ld, struct job *j, int k, const char *path,
+		     enum mg_sumcache_mode mode, bool *hit,
+		     struct mg_sumcache_entry *e, struct mg_err *err)
+{
+	struct mg_source *s = mg_xcalloc(1, sizeof(*s));
+	struct stat st;
+	char *text;
+	size_t len;
+
+	*hit = false;
+	j->hit[k] = -1;
+	if (ld->cache) {
+		const char *rel = rel_path(ld->set->dir, path);
+		if (mg_sumcache_has(ld->cache, rel) && stat(path, &st) == 0) {
+			mg_sumcache_key_of(&j->key[k], &st);
+			j->hit[k] = mg_sumcache_lookup(ld->cache, rel, &j->key[k], mode,
+						       ld->now_ns, e);
+		}
+		if (j->hit[k] >= 0) {
+			s->path = mg_xstrdup(path);
+			j->src[k] = s;
+			*hit = true;
+			return 0;
+		}
+	}
+	/* the stat that keys the cache is taken on the open file before it
+	 * is read: a change after it shows in ctime next time */
+	if (mg_fs_read_stat(path, &text, &len, ld->cache ? &st : NULL, err) ||
+	    mg_source_adopt(s, path, text, len, err)) {
+		free(s);
+		return MG_EINPUT;
+	}
+	if (ld->cache) {
+		mg_sumcache_key_of(&j->key[k], &st);
+		j->fresh[k] = true;
+	}
+	j->src[k] = s;
+	return 0;
+}
+
+static void load_one(void *arg, size_t i)
+{
+	struct loader *ld = arg;
+	struct cand *c = &ld->cs->v[i];
+	struct job *j = &ld->jobs[i];
+	struct mg_migration *m = &ld->set->items[i];
+	struct mg_err err = MG_ERR_INIT;
+	struct mg_sumcache_entry e;
+	bool hit;
 	int rc = 0;
 
-	MG_GROW(set->items, set->cap, set->n + 1);
-	m = &set->items[set->n++];
-	memset(m, 0, sizeof(*m));
 	/* the candidate's strings move to the migration */
 	m->version = c->version;
 	m->name = c->name;
 	m->label = c->label;
 	c->version = c->name = c->label = NULL;
-	if (!(src = add_source(set, c->up_path, err)))
-		return MG_EINPUT;
 	if ((c->layout == MG_LAYOUT_SECTIONS) ||
 	    (c->layout == MG_LAYOUT_PATTERN && c->dialect_rank == 3 && !c->down_path)) {
-		rc = script_sections(m, src, sums, err);
+		j->mode = MG_SUMCACHE_SECTIONS;
+		if ((rc = read_file(ld, j, 0, c->up_path, MG_SUMCACHE_SECTIONS, &hit,
+				    &e, &err)))
+			goto out;
+		if (hit) {
+			script_of_entry(&m->up, j->src[0], &e.up);
+			if (e.down.present)
+				script_of_entry(&m->down, j->src[0], &e.down);
+			if (e.description)
+				m->description = mg_xstrdup(e.description);
+		} else {
+			rc = script_sections(m, j->src[0], ld->sums, &err);
+		}
 	} else {
 		bool no_tx = c->no_tx || (c->meta_path && diesel_no_tx(c->meta_path));
-		rc = script_whole(&m->up, src, no_tx, sums, err);
-		if (!rc && c->down_path) {
-			if (!(src = add_source(set, c->down_path, err)))
-				return MG_EINPUT;
-			rc = script_whole(&m->down, src, no_tx, sums, err);
+		j->mode = MG_SUMCACHE_WHOLE;
+		for (int k = 0; k < 2 && !rc; k++) {
+			const char *path = k ? c->down_path : c->up_path;
+			struct mg_script *sc = k ? &m->down : &m->up;
+			if (!path)
+				break;
+			if ((rc = read_file(ld, j, k, path, MG_SUMCACHE_WHOLE, &hit, &e,
+					    &err)))
+				break;
+			if (hit) {
+				script_of_entry(sc, j->src[k], &e.up);
+				if (!k && e.description)
+					m->description = mg_xstrdup(e.description);
+			} else if (!(rc = script_whole(sc, j->src[k], false, ld->sums, &err))) {
+				for (size_t d = 0; !k && d < sc->dirs.n; d++)
+					if (sc->dirs.items[d].kind == MG_DIR_DESCRIPTION &&
+					    sc->dirs.items[d].text) {
+						m->description =
+							mg_xstrdup(sc->dirs.items[d].text);
+						break;
+					}
+			}
+			/* the name's and diesel's no-transaction are no part
+			 * of what the file's text says (the cache entry) */
+			j->text_no_tx[k] = sc->no_tx;
+			sc->no_tx = sc->no_tx || no_tx;
 		}
-		for (size_t i = 0; !rc && i < m->up.dirs.n; i++)
-			if (m->up.dirs.items[i].kind == MG_DIR_DESCRIPTION &&
-			    !m->description && m->up.dirs.items[i].text)
-				m->description = mg_xstrdup(m->up.dirs.items[i].text);
 		if (!rc && !m->description && c->readme_path)
 			m->description = readme_description(c->readme_path);
 	}
+out:
+	j->rc = rc;
+	if (rc) {
+		j->err = mg_xcalloc(1, sizeof(*j->err));
+		mg_err_move(j->err, &err);
+	}
+}
+
+/* The cache entry of file k of a freshly read migration. */
+static void fresh_entry(const struct mg_migset *set, const struct job *j,
+			size_t i, int k, struct mg_sumcache_entry *e)
+{
+	const struct mg_migration *m = &set->items[i];
+
+	memset(e, 0, sizeof(*e));
+	if (j->mode == MG_SUMCACHE_SECTIONS) {
+		e->mode = MG_SUMCACHE_SECTIONS;
+		entry_script(&e->up, &m->up);
+		entry_script(&e->down, &m->down);
+		e->description = m->description;
+		return;
+	}
+	e->mode = MG_SUMCACHE_WHOLE;
+	entry_script(&e->up, k ? &m->down : &m->up);
+	e->up.no_tx = j->text_no_tx[k];
+	/* the description the text gives (not README.md's) */
+	for (size_t d = 0; !k && d < m->up.dirs.n; d++)
+		if (m->up.dirs.items[d].kind == MG_DIR_DESCRIPTION &&
+		    m->up.dirs.items[d].text) {
+			e->description = m->up.dirs.items[d].text;
+			break;
+		}
+}
+
+/* Read every candidate into set->items (in order); the first error in
+ * that order is the result. */
+static int load_all(struct mg_migset *set, struct cands *cs, bool sums,
+		    struct mg_sumcache *cache, struct mg_err *err)
+{
+	struct loader ld = { set, cs, NULL, sums, sums ? cache : NULL, 0 };
+	int rc = 0;
+
+	if (!cs->n)
+		return 0;
+	ld.now_ns = mg_sumcache_now_ns();
+	ld.jobs = mg_xcalloc(cs->n, sizeof(*ld.jobs));
+	set->items = mg_xcalloc(cs->n + 1, sizeof(*set->items));
+	set->cap = cs->n + 1;
+	set->n = cs->n;
+	mg_workers_run(cs->n, 64, load_one, &ld);
+	set->sources = mg_xcalloc(2 * cs->n + 1, sizeof(*set->sources));
+	set->srccap = 2 * cs->n + 1;
+	for (size_t i = 0; i < cs->n; i++) {
+		struct job *j = &ld.jobs[i];
+		for (int k = 0; k < 2; k++)
+			if (j->src[k])
+				set->sources[set->nsources++] = j->src[k];
+		if (j->rc && !rc) {
+			rc = j->rc;
+			mg_err_move(err, j->err);
+		}
+		if (j->err) {
+			mg_err_release(j->err);
+			free(j->err);
+		}
+	}
+	for (size_t i = 0; ld.cache && !rc && i < cs->n; i++) {
+		struct job *j = &ld.jobs[i];
+		for (int k = 0; k < 2; k++) {
+			const char *path = k ? cs->v[i].down_path : cs->v[i].up_path;
+			struct mg_sumcache_entry e;
+			if (!j->src[k])
+				continue;
+			if (j->hit[k] >= 0) {
+				mg_sumcache_keep_hit(cache, j->hit[k]);
+			} else if (j->fresh[k]) {
+				fresh_entry(set, j, i, k, &e);
+				mg_sumcache_keep_new(cache, rel_path(set->dir, path),
+						     &j->key[k], &e);
+			}
+		}
+	}
+	free(ld.jobs);
 	return rc;
 }
 
@@ -984,6 +1196,13 @@ int mg_migset_load_flags(struct mg_migset *set, const char *dir,
 			 const struct mg_migset_opts *opts, unsigned flags,
 			 struct mg_err *err)
 {
+	return mg_migset_load_cached(set, dir, opts, flags, NULL, err);
+}
+
+int mg_migset_load_cached(struct mg_migset *set, const char *dir,
+			  const struct mg_migset_opts *opts, unsigned flags,
+			  struct mg_sumcache *cache, struct mg_err *err)
+{
 	struct cands cs = { 0 };
 	int rc;
 
@@ -992,8 +1211,9 @@ int mg_migset_load_flags(struct mg_migset *set, const char *dir,
 	rc = discover(dir, opts, flags, &cs, set, err);
 	if (!rc)
 		rc = check_cands(dir, &cs, &set->layout, err);
-	for (size_t i = 0; !rc && i < cs.n; i++)
-		rc = load_cand(set, &cs.v[i], !(flags & MG_MIGSET_NO_CHECKSUMS), err);
+	if (!rc)
+		rc = load_all(set, &cs, !(flags & MG_MIGSET_NO_CHECKSUMS),
+			      cache, err);
 	cands_release(&cs);
 	if (rc) {
 		mg_migset_release(set);

@@ -51,6 +51,8 @@ struct mg_migration {
 	struct mg_script up, down;
 };
 
+struct mg_sumcache;
+
 struct mg_migset_opts {
 	const char *dialect; /* "postgres" or "sqlite": picks .postgres./.sqlite3.
 				files when both exist; NULL = either */
@@ -98,6 +100,16 @@ int mg_migset_load(struct mg_migset *set, const char *dir,
 int mg_migset_load_flags(struct mg_migset *set, const char *dir,
 			 const struct mg_migset_opts *opts, unsigned flags,
 			 struct mg_err *err);
+/* mg_migset_load_flags with a checksum cache (sumcache.h; NULL: none).
+ * A file whose cache entry is still valid is not read: its scripts carry
+ * checksum, no_tx, empty and the description but no text (src->text is
+ * NULL, off == end == 0, no directives; mg_script_text aborts on them).
+ * For `migrate status` only, which needs nothing else. On success every
+ * file's entry is kept in the cache for mg_sumcache_save. The cache is
+ * not used with MG_MIGSET_NO_CHECKSUMS. */
+int mg_migset_load_cached(struct mg_migset *set, const char *dir,
+			  const struct mg_migset_opts *opts, unsigned flags,
+			  struct mg_sumcache *cache, struct mg_err *err);
 void mg_migset_release(struct mg_migset *set);
 /* Index of version v (compared by value), or -1. */
 long mg_migset_find(const struct mg_migset *set, const char *v);
