@@ -176,32 +176,41 @@ static void select_list(const struct mg_ledger *l, struct mg_buf *b)
 	}
 }
 
-static char *dup_or_null(const char *s)
+/* Cell (i, col) of r, taken: the row owns it now (NULL for SQL NULL). */
+static char *take_cell(struct mg_rows *r, size_t i, size_t col)
 {
-	return s ? mg_xstrdup(s) : NULL;
+	char *v;
+
+	if (i >= r->nrows || col >= r->ncols)
+		return NULL;
+	v = r->cells[i * r->ncols + col];
+	r->cells[i * r->ncols + col] = NULL;
+	return v;
 }
 
-static void fill_row(struct mg_ledger_row *row, const struct mg_rows *r, size_t i)
+static void fill_row(struct mg_ledger_row *row, struct mg_rows *r, size_t i)
 {
 	const char *v;
 
 	memset(row, 0, sizeof(*row));
-	row->version = mg_xstrdup(mg_rows_get(r, i, MG_COL_VERSION) ?
-				  mg_rows_get(r, i, MG_COL_VERSION) : "");
-	row->name = dup_or_null(mg_rows_get(r, i, MG_COL_NAME));
-	row->checksum = dup_or_null(mg_rows_get(r, i, MG_COL_CHECKSUM));
-	row->applied_at = dup_or_null(mg_rows_get(r, i, MG_COL_APPLIED_AT));
+	row->version = take_cell(r, i, MG_COL_VERSION);
+	if (!row->version)
+		row->version = mg_xstrdup("");
+	row->name = take_cell(r, i, MG_COL_NAME);
+	row->checksum = take_cell(r, i, MG_COL_CHECKSUM);
+	row->applied_at = take_cell(r, i, MG_COL_APPLIED_AT);
 	v = mg_rows_get(r, i, MG_COL_EXECUTION_MS);
 	row->execution_ms = v ? strtol(v, NULL, 10) : -1;
 	v = mg_rows_get(r, i, MG_COL_DIRTY);
 	row->dirty = v && (v[0] == 't' || v[0] == '1');
-	row->state = mg_xstrdup(mg_rows_get(r, i, MG_COL_STATE) ?
-				mg_rows_get(r, i, MG_COL_STATE) : MG_STATE_APPLIED);
+	row->state = take_cell(r, i, MG_COL_STATE);
+	if (!row->state)
+		row->state = mg_xstrdup(MG_STATE_APPLIED);
 	if (strcmp(row->state, MG_STATE_APPLIED))
 		row->dirty = true;
 	v = mg_rows_get(r, i, MG_COL_STATEMENTS_DONE);
 	row->statements_done = v ? strtol(v, NULL, 10) : 0;
-	row->applied_by = dup_or_null(mg_rows_get(r, i, MG_COL_APPLIED_BY));
+	row->applied_by = take_cell(r, i, MG_COL_APPLIED_BY);
 }
 
 int mg_ledger_read(struct mg_ledger *l, struct mg_ledger_rows *out,

@@ -73,6 +73,30 @@ int mg_runner_open(struct mg_runner *r, const struct mg_config *cfg,
 	return 0;
 }
 
+int mg_runner_open_prefetched(struct mg_runner *r, const struct mg_config *cfg,
+			      const struct mg_migset *set, struct mg_db *db,
+			      struct mg_prefetch *p, struct mg_err *err)
+{
+	memset(r, 0, sizeof(*r));
+	r->cfg = cfg;
+	r->set = set;
+	r->db = db;
+	r->out = stdout;
+	r->errf = stderr;
+	r->applied_by = mg_ledger_applied_by();
+	/* the ledger as far as it got, so mg_runner_close releases it */
+	r->ledger = p->ledger;
+	r->rows = p->rows;
+	memset(&p->ledger, 0, sizeof(p->ledger));
+	memset(&p->rows, 0, sizeof(p->rows));
+	if (p->ledger_rc) {
+		mg_err_move(err, &p->ledger_err);
+		return p->ledger_rc;
+	}
+	mg_plan_build(&r->plan, set, &r->rows);
+	return 0;
+}
+
 void mg_runner_close(struct mg_runner *r)
 {
 	if (r->locked && r->db) {

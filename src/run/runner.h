@@ -28,6 +28,7 @@
 #include "../migset/migset.h"
 #include "ledger.h"
 #include "plan.h"
+#include "prefetch.h"
 #include "script.h"
 
 struct mg_runner {
@@ -73,6 +74,12 @@ struct mg_down_opts {
 int mg_runner_open(struct mg_runner *r, const struct mg_config *cfg,
 		   const struct mg_migset *set, struct mg_db *db, bool lock,
 		   struct mg_err *err);
+/* mg_runner_open without the lock, from the ledger a prefetch read on db
+ * (prefetch.h; joined, connected, db taken from it): takes its ledger and
+ * rows, or returns its ledger error. */
+int mg_runner_open_prefetched(struct mg_runner *r, const struct mg_config *cfg,
+			      const struct mg_migset *set, struct mg_db *db,
+			      struct mg_prefetch *p, struct mg_err *err);
 /* Release the lock and everything r owns (not the db). */
 void mg_runner_close(struct mg_runner *r);
 
