@@ -9,11 +9,12 @@
 #include "cmd.h"
 #include "common.h"
 
-enum { O_FORMAT = 1, O_CHECK };
+enum { O_FORMAT = 1, O_CHECK, O_NO_CACHE };
 
 static const struct mg_opt opts[] = {
 	{ "format", O_FORMAT, true },
 	{ "check", O_CHECK, false },
+	{ "no-cache", O_NO_CACHE, false },
 	{ NULL, 0, false }
 };
 
@@ -187,9 +188,14 @@ static int run(int argc, char **argv)
 			   "unexpected argument '%s'", cli.pos[0]);
 		return mg_ctx_fail(&ctx, &cli, &err);
 	}
-	if (mg_ctx_load(&ctx, &cli, MG_CTX_SET | MG_CTX_DB | MG_CTX_READONLY, &err))
+	/* the ledger is read while the set loads; unchanged files are not
+	 * read at all when the checksum cache knows them */
+	if (mg_ctx_load(&ctx, &cli, MG_CTX_SET | MG_CTX_DB | MG_CTX_READONLY |
+			MG_CTX_PREFETCH |
+			(mg_cli_has(&cli, O_NO_CACHE) ? 0 : MG_CTX_SUMCACHE), &err))
 		return mg_ctx_fail(&ctx, &cli, &err);
-	if ((rc = mg_runner_open(&r, &ctx.cfg, &ctx.set, ctx.db, false, &err))) {
+	if ((rc = mg_runner_open_prefetched(&r, &ctx.cfg, &ctx.set, ctx.db,
+					    ctx.prefetch, &err))) {
 		mg_runner_close(&r);
 		return mg_ctx_fail(&ctx, &cli, &err);
 	}
@@ -222,6 +228,8 @@ const struct mg_cmd mg_cmd_status = {
 	"  --format text|json   output format (JSON: docs/commands/migrate-status.md)\n"
 	"  --check              exit 1 when anything is pending, dirty, drifted or\n"
 	"                       missing\n"
+	"  --no-cache           read every file; do not use or update the checksum\n"
+	"                       cache (also MIGRATE_NO_CACHE=1)\n"
 	"\n" MG_CLI_COMMON_HELP
 	"\nexit codes: 0 ok; 1 --check found something; 2 usage, configuration\n"
 	"or input error; 3 database error (docs/exit-codes.md)\n",

@@ -32,6 +32,7 @@
 #include "../db/dburl.h"
 #include "../db/driver.h"
 #include "../migset/migset.h"
+#include "../run/prefetch.h"
 
 /* One command-specific option. */
 struct mg_opt {
@@ -85,7 +86,13 @@ enum {
 	MG_CTX_URL = 2,       /* require and parse the database URL */
 	MG_CTX_DB = 4 | 2,    /* connect (implies the URL) */
 	MG_CTX_READONLY = 8,  /* connect read-only (status) */
-	MG_CTX_SET_OPTIONAL_DIR = 16 /* a missing directory is an empty set */
+	MG_CTX_SET_OPTIONAL_DIR = 16, /* a missing directory is an empty set */
+	/* with MG_CTX_SET | MG_CTX_DB | MG_CTX_READONLY: connect and read the
+	 * ledger on a thread while the set loads (src/run/prefetch.h); open
+	 * the runner with mg_runner_open_prefetched(..., ctx->prefetch) */
+	MG_CTX_PREFETCH = 32,
+	/* load the set with the checksum cache (src/migset/sumcache.h) */
+	MG_CTX_SUMCACHE = 64
 };
 
 struct mg_ctx {
@@ -94,6 +101,7 @@ struct mg_ctx {
 	enum mg_dialect dialect;      /* from --dialect / config, else the URL */
 	struct mg_migset set;         /* when MG_CTX_SET */
 	struct mg_db *db;             /* when MG_CTX_DB */
+	struct mg_prefetch *prefetch; /* when MG_CTX_PREFETCH: joined */
 	bool have_url, have_set;
 };
 
