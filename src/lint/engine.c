@@ -42,6 +42,17 @@ struct stmt_info {
 	bool digested;
 };
 
+/* The enabled rules that want statements of one node kind, in registry
+ * order, found once per kind and engine (not by comparing the kind with
+ * every rule's list for every statement). */
+struct kind_rules {
+	char *kind;                 /* owned; NULL: free slot */
+	unsigned *rules;            /* owned: registry indexes */
+	size_t n;
+};
+
+#define KIND_SLOTS 1024 /* > twice the node kinds of the PostgreSQL grammar */
+
 struct mg_engine {
 	const struct mg_lint_opts *opts;
 	struct mg_catalog *cat;
@@ -53,6 +64,7 @@ struct mg_engine {
 				       from script to script (zeroed on the
 				       first request in each script) */
 	size_t *state_size;
+	struct kind_rules *by_kind; /* KIND_SLOTS: open addressing by name */
 };
 
 struct mg_lint_ctx {
@@ -142,6 +154,11 @@ void mg_engine_free(struct mg_engine *e)
 		free(e->state_buf[i]);
 	free(e->state_buf);
 	free(e->state_size);
+	for (size_t i = 0; e->by_kind && i < KIND_SLOTS; i++) {
+		free(e->by_kind[i].kind);
+		free(e->by_kind[i].rules);
+	}
+	free(e->by_kind);
 	free(e->sev);
 	free(e->overridden);
 	free(e);
@@ -722,6 +739,15 @@ bool mg_lint_word_span(struct mg_lint_ctx *ctx, const struct mg_lint_stmt *st,
 	return false;
 }
 
+bool mg_lint_next_token(struct mg_lint_ctx *ctx, const struct mg_lint_stmt *st,
+			size_t from, size_t *off, size_t *end)
+{
+	if (!st || !st->stmt)
+		return false;
+	return lex(ctx->src->text, from > st->stmt->off ? from : st->stmt->off,
+		   st->stmt->end, off, end);
+}
+
 const char *mg_lint_strval(const cJSON *node)
 {
 	return mg_node_str(mg_node_get(node, "String"), "sval");
@@ -855,6 +881,13 @@ void *mg_lint_state(struct mg_lint_ctx *ctx, size_t size)
 		ctx->states[i] = e->state_buf[i];
 	}
 	return ctx->states[i];
+}
+
+void *mg_lint_state_peek(const struct mg_lint_ctx *ctx)
+{
+	if (ctx->rule_idx >= ctx->e->nrules || !ctx->states)
+		return NULL;
+	return ctx->states[ctx->rule_idx];
 }
 
 const struct mg_catalog *mg_lint_catalog(const struct mg_lint_ctx *ctx)
@@ -1628,11 +1661,51 @@ static void stable_sort(struct mg_diags *l)
 	free(o);
 }
 
+/* The kind_rules of `kind` (made on first use), or NULL if the table is
+ * full (cannot happen with libpg_query's node names). */
+static const struct kind_rules *rules_for(struct mg_engine *e, const char *kind)
+{
+	uint32_t h = 2166136261u; /* FNV-1a */
+	struct kind_rules *kr;
+
+	if (!e->by_kind)
+		e->by_kind = mg_xcalloc(KIND_SLOTS, sizeof(*e->by_kind));
+	for (const char *p = kind; *p; p++)
+		h = (h ^ (unsigned char)*p) * 16777619u;
+	for (size_t probe = 0; probe < KIND_SLOTS; probe++) {
+		kr = &e->by_kind[(h + probe) & (KIND_SLOTS - 1)];
+		if (kr->kind && !strcmp(kr->kind, kind))
+			return kr;
+		if (!kr->kind)
+			break;
+	}
+	if (kr->kind)
+		return NULL;
+	kr->kind = mg_xstrdup(kind);
+	kr->rules = mg_xcalloc(e->nrules + 1, sizeof(*kr->rules));
+	for (size_t r = 0; r < e->nrules; r++)
+		if (e->sev[r] != MG_SEV_OFF && mg_rules[r]->check &&
+		    kind_matches(mg_rules[r], kind))
+			kr->rules[kr->n++] = (unsigned)r;
+	return kr;
+}
+
 static void run_rules(struct mg_lint_ctx *ctx, size_t i, bool tokens_only)
 {
 	struct stmt_info *si = &ctx->st[i];
+	const struct kind_rules *kr = NULL;
 
 	ctx->cur = i;
+	if (!tokens_only && si->ls.kind)
+		kr = rules_for(ctx->e, si->ls.kind);
+	if (kr) {
+		for (size_t k = 0; k < kr->n; k++) {
+			ctx->rule_idx = kr->rules[k];
+			mg_rules[kr->rules[k]]->check(ctx, &si->ls);
+		}
+		ctx->rule_idx = SIZE_MAX;
+		return;
+	}
 	for (size_t r = 0; r < ctx->e->nrules; r++) {
 		const struct mg_rule *rule = mg_rules[r];
 		if (ctx->e->sev[r] == MG_SEV_OFF)

@@ -222,6 +222,13 @@ bool mg_lint_cmd_span(struct mg_lint_ctx *ctx, const struct mg_lint_stmt *st,
  * (no scanner call), unlike mg_lint_tokens. */
 bool mg_lint_word_span(struct mg_lint_ctx *ctx, const struct mg_lint_stmt *st,
 		       size_t from, const char *word, size_t *off, size_t *end);
+/* The token of st at or after `from` (a token boundary, as for
+ * mg_lint_word_span) by the same cheap lexer: [*off, *end) is a word
+ * (letters, digits, '_', '$', non-ASCII bytes), a quoted string, quoted
+ * name or dollar-quoted body, or any other single byte; blanks and
+ * comments are skipped. False at the end of st. */
+bool mg_lint_next_token(struct mg_lint_ctx *ctx, const struct mg_lint_stmt *st,
+			size_t from, size_t *off, size_t *end);
 
 /* ---- tree helpers (see also mg_node_* in sql/pgparse.h) ---- */
 
@@ -258,6 +265,11 @@ const struct mg_lint_stmt *mg_lint_stmt_at(const struct mg_lint_ctx *ctx, size_t
  * first time in each script, the same pointer afterwards (freed by the
  * engine; store no pointers to borrowed data in it across statements). */
 void *mg_lint_state(struct mg_lint_ctx *ctx, size_t size);
+/* The calling rule's state if it asked for it in this script already,
+ * else NULL (allocates nothing). For rules whose state is empty until a
+ * rare statement fills it: they skip the zeroing of a large state in
+ * every script that has no such statement. */
+void *mg_lint_state_peek(const struct mg_lint_ctx *ctx);
 
 /* ---- schema context (lint/catalog.h has the object structs) ---- */
 
