@@ -150,7 +150,15 @@ static void check(struct mg_lint_ctx *ctx, const struct mg_lint_stmt *st)
 
 	if (!st->in_txn || st->txn == 0)
 		return;
-	s = mg_lint_state(ctx, sizeof *s);
+	if (strcmp(st->kind, "CreateEnumStmt") && strcmp(st->kind, "AlterEnumStmt")) {
+		/* a use: nothing to look for before an enum statement made
+		 * the (large) state */
+		s = mg_lint_state_peek(ctx);
+		if (!s)
+			return;
+	} else {
+		s = mg_lint_state(ctx, sizeof *s);
+	}
 	if (strcmp(st->kind, "CreateEnumStmt") == 0) {
 		if (s->ncreated < MAXV) {
 			s->created[s->ncreated].txn = st->txn;
@@ -184,8 +192,8 @@ static void check_tokens(struct mg_lint_ctx *ctx, const struct mg_lint_stmt *st)
 
 	if (!st->in_txn || st->txn == 0 || !st->tokens)
 		return;
-	s = mg_lint_state(ctx, sizeof *s);
-	for (size_t i = 0; i < s->nadded; i++) {
+	s = mg_lint_state_peek(ctx);
+	for (size_t i = 0; s && i < s->nadded; i++) {
 		if (s->added[i].txn != st->txn)
 			continue;
 		for (size_t k = 0; k < st->ntokens; k++) {

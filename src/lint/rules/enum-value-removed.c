@@ -251,14 +251,14 @@ static void report_loss(struct mg_lint_ctx *ctx, struct prev *p, const char *wha
 
 static void on_create(struct mg_lint_ctx *ctx, const struct mg_lint_stmt *st)
 {
-	struct state *s = state_of(ctx);
+	struct state *s = mg_lint_state_peek(ctx); /* none yet: nothing lost */
 	const char *schema, *name = list_name(mg_node_get(st->node, "typeName"), &schema);
 	const char *labels[512];
 	size_t n = 0, off, len;
 	struct prev *p;
 	const cJSON *it;
 
-	if (!name || !(p = find_prev(s, schema, name)))
+	if (!s || !name || !(p = find_prev(s, schema, name)))
 		return;
 	cJSON_ArrayForEach(it, mg_node_get(st->node, "vals"))
 		if (n < 512 && mg_lint_strval(it))
@@ -283,12 +283,13 @@ static void on_create(struct mg_lint_ctx *ctx, const struct mg_lint_stmt *st)
 
 static void on_drop(struct mg_lint_ctx *ctx, const struct mg_lint_stmt *st)
 {
-	struct state *s = state_of(ctx);
+	struct state *s;
 	const char *rt = mg_node_str(st->node, "removeType");
 	const cJSON *it;
 
 	if (!rt || strcmp(rt, "OBJECT_TYPE"))
 		return;
+	s = state_of(ctx);
 	cJSON_ArrayForEach(it, mg_node_get(st->node, "objects")) {
 		const char *schema, *name = list_name(mg_node_get(mg_node_get(it, "TypeName"),
 								  "names"), &schema);
@@ -308,7 +309,7 @@ static void on_drop(struct mg_lint_ctx *ctx, const struct mg_lint_stmt *st)
 
 static void on_rename(struct mg_lint_ctx *ctx, const struct mg_lint_stmt *st)
 {
-	struct state *s = state_of(ctx);
+	struct state *s;
 	const char *rt = mg_node_str(st->node, "renameType");
 	const char *schema, *name, *newname = mg_node_str(st->node, "newname");
 	const struct mg_cat_type *ty;
@@ -316,6 +317,7 @@ static void on_rename(struct mg_lint_ctx *ctx, const struct mg_lint_stmt *st)
 
 	if (!rt || strcmp(rt, "OBJECT_TYPE") || !newname)
 		return;
+	s = state_of(ctx);
 	name = list_name(mg_node_get(mg_node_get(mg_node_get(st->node, "object"), "List"),
 				     "items"), &schema);
 	if (!name)
@@ -344,7 +346,9 @@ static void on_rename(struct mg_lint_ctx *ctx, const struct mg_lint_stmt *st)
 
 static void on_alter(struct mg_lint_ctx *ctx, const struct mg_lint_stmt *st)
 {
-	struct state *s = state_of(ctx);
+	struct state *s = NULL; /* asked for only when an enum column changes
+				   type: the state is large and zeroed on the
+				   first request of each script */
 	const cJSON *rel = mg_node_get(st->node, "relation");
 	const struct mg_cat_table *t = mg_lint_table(ctx, rel);
 	size_t i = 0;
@@ -377,6 +381,8 @@ static void on_alter(struct mg_lint_ctx *ctx, const struct mg_lint_stmt *st)
 		if (!from || !to || from == to || from->kind != MG_TYPE_ENUM ||
 		    to->kind != MG_TYPE_ENUM)
 			continue;
+		if (!s)
+			s = state_of(ctx);
 		if (was_seen(s, from->schema, from->name))
 			continue; /* reported where the shorter list appeared */
 		fill_prev(s, &tmp, from->schema, from->name, from);
