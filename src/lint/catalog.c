@@ -648,7 +648,10 @@ const struct mg_cat_index *mg_cat_table_index_next(const struct mg_catalog *cat,
 		if (!s->key)
 			continue;
 		x = s->val;
-		if (!strcmp(x->schema, t->schema) && !strcmp(x->table, t->name))
+		/* the table name first, one byte inline: this loop runs over
+		 * every index of the catalog */
+		if (x->table[0] == t->name[0] && !strcmp(x->table, t->name) &&
+		    !strcmp(x->schema, t->schema))
 			return x;
 	}
 	return NULL;

@@ -14,10 +14,14 @@ void mg_each_coldef(struct mg_lint_ctx *ctx, const struct mg_lint_stmt *st,
 		return;
 	mg_lint_rv_name(rv, table, sizeof table);
 	if (strcmp(st->kind, "CreateStmt") == 0) {
-		const cJSON *elts = mg_node_get(st->node, "tableElts");
-		for (size_t i = 0; i < mg_lint_len(elts); i++) {
+		const cJSON *elts = mg_node_get(st->node, "tableElts"), *el;
+		/* element by element (mg_lint_at would walk the list from its
+		 * start for each one) */
+		if (!cJSON_IsArray(elts))
+			return;
+		cJSON_ArrayForEach(el, elts) {
 			const char *nm = NULL;
-			const cJSON *cd = mg_node_unwrap(mg_lint_at(elts, i), &nm);
+			const cJSON *cd = mg_node_unwrap(el, &nm);
 			if (!nm || strcmp(nm, "ColumnDef") != 0 ||
 			    !mg_node_get(cd, "typeName"))
 				continue;
@@ -36,9 +40,11 @@ void mg_each_coldef(struct mg_lint_ctx *ctx, const struct mg_lint_stmt *st,
 	const char *objtype = mg_node_str(st->node, "objtype");
 	if (objtype && strcmp(objtype, "OBJECT_TABLE") != 0)
 		return;
-	const cJSON *cmds = mg_node_get(st->node, "cmds");
-	for (size_t i = 0; i < mg_lint_len(cmds); i++) {
-		const cJSON *cmd = mg_node_unwrap(mg_lint_at(cmds, i), NULL);
+	const cJSON *cmds = mg_node_get(st->node, "cmds"), *it;
+	if (!cJSON_IsArray(cmds))
+		return;
+	cJSON_ArrayForEach(it, cmds) {
+		const cJSON *cmd = mg_node_unwrap(it, NULL);
 		const char *sub = mg_node_str(cmd, "subtype");
 		const cJSON *cd = mg_node_unwrap(mg_node_get(cmd, "def"), NULL);
 		struct mg_coldef c = { .table = table, .rangevar = rv };
