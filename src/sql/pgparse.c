@@ -561,14 +561,16 @@ long mg_pg_split(const char *text, size_t off, size_t end, size_t **spans,
 void mg_pg_parse(const char *text, size_t off, size_t end, struct mg_parse *out)
 {
 	size_t len = end - off, *spans = NULL;
-	char *buf = mg_xstrndup(text + off, len);
+	/* libpg_query wants a NUL-terminated string: the text itself when
+	 * the range ends where it does (a whole file), else a copy */
+	char *buf = text[end] ? mg_xstrndup(text + off, len) : NULL;
 	char *emsg = NULL;
 	size_t eoff = 0;
 	long ns;
 
 	memset(out, 0, sizeof(*out));
 	out->ok = true;
-	if (parse_chunk(out, text, off, buf, len, NULL, NULL) == 0) {
+	if (parse_chunk(out, text, off, buf ? buf : text + off, len, NULL, NULL) == 0) {
 		free(buf);
 		return;
 	}
