@@ -26,6 +26,18 @@ static const char *name_of(const struct mg_migration *m,
 	return row && row->name ? row->name : "";
 }
 
+/* s (at most max bytes) then blanks up to width: printf's %-W.Ms */
+static void pad(struct mg_buf *b, const char *s, size_t width, size_t max)
+{
+	size_t n = strlen(s);
+
+	if (n > max)
+		n = max;
+	mg_buf_add(b, s, n);
+	for (; n < width; n++)
+		mg_buf_addc(b, ' ');
+}
+
 static void print_text(const struct mg_ctx *ctx, const struct mg_runner *r)
 {
 	const struct mg_plan *p = &r->plan;
@@ -51,10 +63,17 @@ static void print_text(const struct mg_ctx *ctx, const struct mg_runner *r)
 		const struct mg_ledger_row *row = it->row >= 0 ? &r->rows.v[it->row] : NULL;
 		const char *v = m ? m->version : row->version;
 
-		mg_buf_addf(&b, "  %-8s %-14s  %-*.*s", mg_plan_state_name(it->state), v,
-			    (int)w, (int)w, name_of(m, row));
-		if (row && row->applied_at)
-			mg_buf_addf(&b, "  %s", row->applied_at);
+		/* "  %-8s %-14s  %-*.*s" without printf: 10,000 rows */
+		mg_buf_adds(&b, "  ");
+		pad(&b, mg_plan_state_name(it->state), 8, (size_t)-1);
+		mg_buf_addc(&b, ' ');
+		pad(&b, v, 14, (size_t)-1);
+		mg_buf_adds(&b, "  ");
+		pad(&b, name_of(m, row), w, w);
+		if (row && row->applied_at) {
+			mg_buf_adds(&b, "  ");
+			mg_buf_adds(&b, row->applied_at);
+		}
 		if (it->drifted)
 			mg_buf_adds(&b, "  DRIFTED: the file changed since it was applied");
 		if (it->out_of_order)

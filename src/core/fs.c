@@ -145,9 +145,13 @@ bool mg_fs_is_file(const char *path)
 
 char *mg_fs_join(const char *dir, const char *name)
 {
-	size_t n = strlen(dir);
+	size_t a = strlen(dir), b = strlen(name);
+	bool slash = a && dir[a - 1] == '/';
+	char *p = mg_xmalloc(a + b + 2);
 
-	if (n && dir[n - 1] == '/')
-		return mg_xasprintf("%s%s", dir, name);
-	return mg_xasprintf("%s/%s", dir, name);
+	memcpy(p, dir, a);
+	if (!slash)
+		p[a++] = '/';
+	memcpy(p + a, name, b + 1);
+	return p;
 }

@@ -58,12 +58,16 @@ char *mg_xstrdup(const char *s)
 
 char *mg_xstrndup(const char *s, size_t n)
 {
+	/* n + 1 bytes, as callers that pass a text with a NUL in it (then
+	 * rejected, positioned) expect; the copy stops at the NUL. memchr,
+	 * not strnlen: libpg_query's static library brings a byte-at-a-time
+	 * strnlen that takes libc's place. */
 	char *p = mg_xmalloc(n + 1);
-	size_t i;
+	const char *nul = memchr(s, '\0', n);
+	size_t k = nul ? (size_t)(nul - s) : n;
 
-	for (i = 0; i < n && s[i]; i++)
-		p[i] = s[i];
-	p[i] = '\0';
+	memcpy(p, s, k);
+	p[k] = '\0';
 	return p;
 }
 

@@ -160,11 +160,19 @@ static size_t key_hash(const char *k)
 	return h;
 }
 
+/* "layout 0x1f version-key 0x1f name" (owned): candidates are the same
+ * migration when their keys are equal */
 static char *cand_key(const char *version, const char *name, enum mg_layout layout)
 {
 	char *vk = mg_version_key(version);
-	char *k = mg_xasprintf("%d\x1f%s\x1f%s", (int)layout, vk, name);
+	size_t a = strlen(vk), b = strlen(name);
+	char *k = mg_xmalloc(a + b + 4);
 
+	k[0] = (char)('0' + (int)layout); /* one digit */
+	k[1] = '\x1f';
+	memcpy(k + 2, vk, a);
+	k[2 + a] = '\x1f';
+	memcpy(k + 3 + a, name, b + 1);
 	free(vk);
 	return k;
 }
@@ -199,30 +207,25 @@ static void keys_grow(struct cands *cs)
 	free(oi);
 }
 
-/* The first candidate with this version (by value), name and layout. */
-static struct cand *cand_find(struct cands *cs, const char *version,
-			      const char *name, enum mg_layout layout)
+/* The first candidate with key k (cand_key), or NULL. */
+static struct cand *cand_find(struct cands *cs, const char *k)
 {
-	char *k;
 	size_t i;
 
 	if (!cs->nslots)
 		return NULL;
-	k = cand_key(version, name, layout);
 	i = slot_of(cs, k);
-	free(k);
 	return cs->keys[i] ? &cs->v[cs->idx[i]] : NULL;
 }
 
-/* Index candidate cs->v[at] (unless one with its key came first). */
-static void cand_index(struct cands *cs, size_t at)
+/* Index candidate cs->v[at] under k (taken; freed if one with it came
+ * first). */
+static void cand_index(struct cands *cs, size_t at, char *k)
 {
-	char *k;
 	size_t i;
 
 	if (2 * (cs->nused + 1) > cs->nslots)
 		keys_grow(cs);
-	k = cand_key(cs->v[at].version, cs->v[at].name, cs->v[at].layout);
 	i = slot_of(cs, k);
 	if (cs->keys[i]) {
 		free(k);
@@ -284,7 +287,7 @@ static int bad_name(struct mg_err *err, const char *dir, const char *name,
 static int classify_file(const char *dir, const char *fname, struct cands *cs,
 			 const char *dialect, struct mg_err *err)
 {
-	char *stem, *version = NULL, *name = NULL;
+	char *stem, *version = NULL, *name = NULL, *key;
 	int direction = 0, rank; /* 1 up, -1 down, 0 sections */
 	bool no_tx = false;
 	enum mg_layout layout;
@@ -316,7 +319,8 @@ static int classify_file(const char *dir, const char *fname, struct cands *cs,
 		free(name);
 		return 0;
 	}
-	c = cand_find(cs, version, name, layout);
+	key = cand_key(version, name, layout);
+	c = cand_find(cs, key);
 	if (!c || c->dialect_rank != rank) {
 		c = cand_add(cs);
 		c->version = version;
@@ -324,8 +328,9 @@ static int classify_file(const char *dir, const char *fname, struct cands *cs,
 		c->layout = layout;
 		c->dialect_rank = rank;
 		c->label = mg_xstrdup(fname);
-		cand_index(cs, cs->n - 1);
+		cand_index(cs, cs->n - 1, key);
 	} else {
+		free(key);
 		free(version);
 		free(name);
 	}
@@ -609,7 +614,11 @@ static int check_cands(const char *dir, struct cands *cs, enum mg_layout *layout
 {
 	size_t i, w = 0;
 
-	if (cs->n > 1)
+	/* names come sorted, and that is usually version order already */
+	for (i = 1; i < cs->n; i++)
+		if (cmp_cand(&cs->v[i - 1], &cs->v[i]) > 0)
+			break;
+	if (i < cs->n)
 		qsort(cs->v, cs->n, sizeof(cs->v[0]), cmp_cand);
 	for (i = 0; i < cs->n; i++) {
 		if (w && !mg_version_cmp(cs->v[w - 1].version, cs->v[i].version) &&

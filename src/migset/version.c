@@ -2,6 +2,7 @@
 #include "version.h"
 
 #include <ctype.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -94,8 +95,46 @@ static int cmp_digits(const char *a, const char *b, size_t n)
 	return 0;
 }
 
+/* The common case, both versions plain digits without a leading zero
+ * (20240101120000, 42): a longer one is larger, else the first differing
+ * digit decides, as the group comparison below would say. Returns false
+ * (and leaves *res) when either is anything else. */
+static bool plain_cmp(const char *a, const char *b, int *res)
+{
+	int c = 0;
+
+	if (*a == '0' || *b == '0' || !*a || !*b)
+		return false;
+	for (size_t i = 0;; i++) {
+		unsigned char x = (unsigned char)a[i], y = (unsigned char)b[i];
+		bool dx = (unsigned)(x - '0') < 10, dy = (unsigned)(y - '0') < 10;
+		const char *rest;
+		if (dx && dy) {
+			if (!c && x != y)
+				c = x < y ? -1 : 1;
+			continue;
+		}
+		if (!x && !y) {
+			*res = c;
+			return true;
+		}
+		if (!((!x && dy) || (!y && dx)))
+			return false; /* a separator or other character */
+		/* one ended: the other must be digits to its end, and longer */
+		for (rest = (x ? a : b) + i; *rest; rest++)
+			if ((unsigned)(*rest - '0') >= 10)
+				return false;
+		*res = x ? 1 : -1;
+		return true;
+	}
+}
+
 int mg_version_cmp(const char *a, const char *b)
 {
+	int res;
+
+	if (plain_cmp(a, b, &res))
+		return res;
 	for (;;) {
 		const char *sa, *sb;
 		size_t la, lb;

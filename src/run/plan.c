@@ -39,8 +39,13 @@ void mg_plan_build(struct mg_plan *p, const struct mg_migset *set,
 	p->items = mg_xcalloc(set->n + nrows + 1, sizeof(p->items[0]));
 	for (size_t k = 0; k < nrows; k++)
 		order[k] = k;
-	if (nrows)
+	/* the ledger usually comes back in version order already */
+	for (i = 1; i < nrows; i++)
+		if (cmp_row(&order[i - 1], &order[i], (void *)rows) > 0)
+			break;
+	if (nrows && i < nrows)
 		qsort_r(order, nrows, sizeof(size_t), cmp_row, (void *)rows);
+	i = 0;
 	if (nrows)
 		p->newest = rows->v[order[nrows - 1]].version;
 
