@@ -18,6 +18,12 @@
 # the same CREATE TABLE of the ledger, then per migration
 #   BEGIN; CREATE TABLE tK (id int); INSERT INTO schema_migrations
 #   (<the same 9 columns>) VALUES (...); COMMIT;
+# `migrate status` keeps a checksum cache (docs/commands/migrate-status.md):
+# here in $tmp/xdg, never in ~/.cache. The large status figures are given
+# twice: cold (no cache file before each run, as in a fresh deploy
+# container; the run writes it) and warm (the cache from the previous run),
+# next to the floor of the database client alone reading the same ledger
+# (sqlite3 / psql selecting the 9 columns, one process each).
 # PostgreSQL is a throwaway server from tests/lib/pg.sh (default settings,
 # fsync on, Unix socket only). Times are wall-clock seconds of the whole
 # process (start, connect, work, exit). The table goes to stdout in
@@ -49,6 +55,9 @@ cleanup() {
 	rm -rf -- "$tmp"
 }
 trap cleanup EXIT
+export XDG_CACHE_HOME=$tmp/xdg
+no_cache() { rm -rf -- "$XDG_CACHE_HOME/migrate"; }
+LEDGER_COLS="version, name, checksum, applied_at, execution_ms, dirty, state, statements_done, applied_by"
 
 # gen DIR COUNT: COUNT sections-layout migrations, one table each
 gen() {
@@ -137,7 +146,7 @@ measure sq_floor "SQLite: floor, sqlite3 .read (1 tx per migration)" fresh_sq 's
 measure sq_up1 "SQLite: migrate up --single-transaction" fresh_sq '"$M" up --single-transaction --dir "$m" --database-url "sqlite:$sq"'
 fresh_sq
 "$M" up --dir "$m" --database-url "sqlite:$sq" >/dev/null
-measure sq_status "SQLite: migrate status ($N applied)" noop '"$M" status --dir "$m" --database-url "sqlite:$sq"'
+measure sq_status "SQLite: migrate status ($N applied, warm cache)" noop '"$M" status --dir "$m" --database-url "sqlite:$sq"'
 measure sq_noop "SQLite: migrate up (nothing pending, $N applied)" noop '"$M" up --dir "$m" --database-url "sqlite:$sq"'
 if [[ -n $DBMATE ]]; then
 	dsq=$tmp/dm.sqlite3
@@ -147,8 +156,10 @@ if [[ -n $DBMATE ]]; then
 fi
 bsq=$tmp/big.db
 "$M" up --single-transaction --dir "$big" --database-url "sqlite:$bsq" >/dev/null
-measure sq_status_big "SQLite: migrate status ($STATUS_BIG applied)" noop '"$M" status --dir "$big" --database-url "sqlite:$bsq"'
-measure sq_status_big_json "SQLite: migrate status --format json ($STATUS_BIG applied)" noop '"$M" status --format json --dir "$big" --database-url "sqlite:$bsq"'
+measure sq_status_big_cold "SQLite: migrate status ($STATUS_BIG applied, cold cache)" no_cache '"$M" status --dir "$big" --database-url "sqlite:$bsq"'
+measure sq_status_big "SQLite: migrate status ($STATUS_BIG applied, warm cache)" noop '"$M" status --dir "$big" --database-url "sqlite:$bsq"'
+measure sq_status_big_json "SQLite: migrate status --format json ($STATUS_BIG applied, warm cache)" noop '"$M" status --format json --dir "$big" --database-url "sqlite:$bsq"'
+measure sq_status_big_db "SQLite: floor, sqlite3 selecting the ledger ($STATUS_BIG rows)" noop 'sqlite3 "$bsq" "SELECT $LEDGER_COLS FROM schema_migrations"'
 
 # ---- PostgreSQL
 if [[ "${SKIP_PG:-0}" != 1 ]]; then
@@ -167,7 +178,7 @@ if [[ "${SKIP_PG:-0}" != 1 ]]; then
 	measure pg_up1 "PostgreSQL: migrate up --single-transaction" fresh_pg '"$M" up --single-transaction --dir "$m" --database-url "$PGURL"'
 	fresh_pg
 	"$M" up --dir "$m" --database-url "$PGURL" >/dev/null
-	measure pg_status "PostgreSQL: migrate status ($N applied)" noop '"$M" status --dir "$m" --database-url "$PGURL"'
+	measure pg_status "PostgreSQL: migrate status ($N applied, warm cache)" noop '"$M" status --dir "$m" --database-url "$PGURL"'
 	measure pg_noop "PostgreSQL: migrate up (nothing pending, $N applied)" noop '"$M" up --dir "$m" --database-url "$PGURL"'
 	if [[ -n $DBMATE ]]; then
 		dmurl() { # dbmate wants postgres://user@/db?socket=DIR&port=P
@@ -179,7 +190,9 @@ if [[ "${SKIP_PG:-0}" != 1 ]]; then
 	fi
 	fresh_pg
 	"$M" up --single-transaction --dir "$big" --database-url "$PGURL" >/dev/null
-	measure pg_status_big "PostgreSQL: migrate status ($STATUS_BIG applied)" noop '"$M" status --dir "$big" --database-url "$PGURL"'
+	measure pg_status_big_cold "PostgreSQL: migrate status ($STATUS_BIG applied, cold cache)" no_cache '"$M" status --dir "$big" --database-url "$PGURL"'
+	measure pg_status_big "PostgreSQL: migrate status ($STATUS_BIG applied, warm cache)" noop '"$M" status --dir "$big" --database-url "$PGURL"'
+	measure pg_status_big_db "PostgreSQL: floor, psql selecting the ledger ($STATUS_BIG rows)" noop 'pg_psql -d "$PGURL" -At -c "SELECT $LEDGER_COLS FROM schema_migrations"'
 fi
 
 # ---- the table
