@@ -159,9 +159,9 @@ static bool column_rewrites(struct mg_lint_ctx *ctx, const struct mg_lint_stmt *
 	}
 	if (!def || is_null_const(def))
 		return false;
-	default_text(ctx, st, mg_lint_node_off(st, defcon), text, sizeof(text));
 	w->node = def;
 	if (pg < 11) {
+		default_text(ctx, st, mg_lint_node_off(st, defcon), text, sizeof(text));
 		snprintf(w->msg, sizeof(w->msg),
 			 "adding column \"%s\" with DEFAULT %s to existing table \"%s\" "
 			 "rewrites the whole table on PostgreSQL %d (before 11 every "
@@ -171,6 +171,8 @@ static bool column_rewrites(struct mg_lint_ctx *ctx, const struct mg_lint_stmt *
 	mg_volatility_expr(mg_lint_catalog(ctx), def, &vr);
 	if (vr.vol != MG_VOL_VOLATILE)
 		return false;
+	/* the text needs the statement's tokens: only for a finding */
+	default_text(ctx, st, mg_lint_node_off(st, defcon), text, sizeof(text));
 	if (vr.unknown)
 		snprintf(w->msg, sizeof(w->msg),
 			 "adding column \"%s\" with DEFAULT %s to existing table \"%s\" "

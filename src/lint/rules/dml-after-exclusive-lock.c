@@ -72,11 +72,22 @@ static bool is(const char *kind, const char *name)
  * its own: a word's keyword kind does not depend on what surrounds it. */
 static bool is_keyword(const char *text, const struct mg_token *t)
 {
+	/* the words statements usually start with are keywords (of every
+	 * PostgreSQL version): no scanner call for them */
+	static const char *const common[] = {
+		"ALTER", "CREATE", "DROP", "UPDATE", "DELETE", "INSERT", "SELECT",
+		"LOCK", "TRUNCATE", "COMMENT", "GRANT", "REFRESH", "REINDEX", NULL
+	};
 	struct mg_token *k = NULL;
-	long n = mg_pg_scan(text, t->off, t->end, &k);
-	bool ok = n == 1 && k[0].off == t->off && k[0].end == t->end &&
-		  k[0].keyword_kind != 0;
+	long n;
+	bool ok;
 
+	for (size_t i = 0; common[i]; i++)
+		if (mg_token_is(text, t, common[i]))
+			return true;
+	n = mg_pg_scan(text, t->off, t->end, &k);
+	ok = n == 1 && k[0].off == t->off && k[0].end == t->end &&
+	     k[0].keyword_kind != 0;
 	free(k);
 	return ok;
 }
