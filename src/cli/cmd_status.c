@@ -106,9 +106,29 @@ static void print_text(const struct mg_ctx *ctx, const struct mg_runner *r)
 	mg_buf_release(&b);
 }
 
+/* before, v in decimal, after: "%s%ld%s" without printf (10,000 rows) */
+static void add_long(struct mg_buf *b, const char *before, long v, const char *after)
+{
+	char d[24];
+	size_t i = sizeof(d);
+	unsigned long u = v < 0 ? 0UL - (unsigned long)v : (unsigned long)v;
+
+	do {
+		d[--i] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		d[--i] = '-';
+	mg_buf_adds(b, before);
+	mg_buf_add(b, d + i, sizeof(d) - i);
+	mg_buf_adds(b, after);
+}
+
 static void jstr(struct mg_buf *b, const char *key, const char *v)
 {
-	mg_buf_addf(b, "\"%s\": ", key);
+	mg_buf_addc(b, '"');
+	mg_buf_adds(b, key);
+	mg_buf_adds(b, "\": ");
 	if (!v) {
 		mg_buf_adds(b, "null");
 		return;
@@ -154,17 +174,18 @@ static void print_json(const struct mg_ctx *ctx, const struct mg_runner *r)
 		jstr(&b, "file", m && m->up.src ? m->up.src->path : NULL);
 		mg_buf_adds(&b, ", ");
 		jstr(&b, "description", m ? m->description : NULL);
-		mg_buf_addf(&b, ", \"no_transaction\": %s", m && m->up.no_tx ? "true" : "false");
+		mg_buf_adds(&b, m && m->up.no_tx ? ", \"no_transaction\": true"
+					       : ", \"no_transaction\": false");
 		mg_buf_adds(&b, ", ");
 		jstr(&b, "checksum", m ? m->up.checksum : NULL);
 		mg_buf_adds(&b, ", ");
 		jstr(&b, "applied_checksum", row ? row->checksum : NULL);
-		mg_buf_addf(&b, ", \"drifted\": %s, \"out_of_order\": %s, ",
-			    it->drifted ? "true" : "false",
-			    it->out_of_order ? "true" : "false");
+		mg_buf_adds(&b, it->drifted ? ", \"drifted\": true" : ", \"drifted\": false");
+		mg_buf_adds(&b, it->out_of_order ? ", \"out_of_order\": true, "
+						 : ", \"out_of_order\": false, ");
 		jstr(&b, "applied_at", row ? row->applied_at : NULL);
 		if (row && row->execution_ms >= 0)
-			mg_buf_addf(&b, ", \"execution_ms\": %ld", row->execution_ms);
+			add_long(&b, ", \"execution_ms\": ", row->execution_ms, "");
 		else
 			mg_buf_adds(&b, ", \"execution_ms\": null");
 		mg_buf_adds(&b, ", ");
@@ -172,7 +193,7 @@ static void print_json(const struct mg_ctx *ctx, const struct mg_runner *r)
 		mg_buf_adds(&b, ", ");
 		jstr(&b, "ledger_state", row ? row->state : NULL);
 		if (row)
-			mg_buf_addf(&b, ", \"statements_done\": %ld}", row->statements_done);
+			add_long(&b, ", \"statements_done\": ", row->statements_done, "}");
 		else
 			mg_buf_adds(&b, ", \"statements_done\": null}");
 	}

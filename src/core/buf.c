@@ -117,19 +117,22 @@ void mg_buf_add_sql_ident(struct mg_buf *b, const char *s)
 
 void mg_buf_add_json_str(struct mg_buf *b, const char *s)
 {
-	for (; *s; s++) {
+	const char *run = s; /* characters that need no escape, added at once */
+
+	for (;; s++) {
 		unsigned char c = (unsigned char)*s;
+		if (c >= 0x20 && c != '"' && c != '\\')
+			continue;
+		mg_buf_add(b, run, (size_t)(s - run));
+		run = s + 1;
 		switch (c) {
+		case '\0': return;
 		case '"': mg_buf_adds(b, "\\\""); break;
 		case '\\': mg_buf_adds(b, "\\\\"); break;
 		case '\n': mg_buf_adds(b, "\\n"); break;
 		case '\r': mg_buf_adds(b, "\\r"); break;
 		case '\t': mg_buf_adds(b, "\\t"); break;
-		default:
-			if (c < 0x20)
-				mg_buf_addf(b, "\\u%04x", c);
-			else
-				mg_buf_addc(b, (char)c);
+		default: mg_buf_addf(b, "\\u%04x", c);
 		}
 	}
 }
