@@ -5,6 +5,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "../core/xalloc.h"
+
 const char *mg_rows_get(const struct mg_rows *r, size_t row, size_t col)
 {
 	if (!r || row >= r->nrows || col >= r->ncols)
@@ -16,10 +18,47 @@ void mg_rows_release(struct mg_rows *r)
 {
 	if (!r)
 		return;
-	for (size_t i = 0; i < r->nrows * r->ncols; i++)
-		free(r->cells[i]);
 	free(r->cells);
+	free(r->text);
 	memset(r, 0, sizeof(*r));
+}
+
+void mg_rows_builder_add(struct mg_rows_builder *b, const char *v, size_t n)
+{
+	MG_GROW(b->offs, b->capcells, b->ncells + 1);
+	if (!v) {
+		b->offs[b->ncells++] = (size_t)-1;
+		return;
+	}
+	/* a value with a NUL in it ends there, as a C string would */
+	{
+		const char *nul = memchr(v, '\0', n);
+		if (nul)
+			n = (size_t)(nul - v);
+	}
+	MG_GROW(b->text, b->cap, b->len + n + 1);
+	memcpy(b->text + b->len, v, n);
+	b->text[b->len + n] = '\0';
+	b->offs[b->ncells++] = b->len;
+	b->len += n + 1;
+}
+
+void mg_rows_builder_finish(struct mg_rows_builder *b, struct mg_rows *out)
+{
+	out->cells = mg_xcalloc(b->ncells + 1, sizeof(char *));
+	for (size_t i = 0; i < b->ncells; i++)
+		if (b->offs[i] != (size_t)-1)
+			out->cells[i] = b->text + b->offs[i];
+	out->text = b->text;
+	b->text = NULL;
+	mg_rows_builder_release(b);
+}
+
+void mg_rows_builder_release(struct mg_rows_builder *b)
+{
+	free(b->text);
+	free(b->offs);
+	memset(b, 0, sizeof(*b));
 }
 
 int mg_db_open(struct mg_db **out, const struct mg_dburl *url,

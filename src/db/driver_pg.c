@@ -434,12 +434,14 @@ static int pg_query(struct mg_db *db, const char *sql, int nparams,
 	} else if (out && p->pq->PQresultStatus(res) == PGRES_TUPLES_OK) {
 		out->nrows = (size_t)p->pq->PQntuples(res);
 		out->ncols = (size_t)p->pq->PQnfields(res);
-		out->cells = mg_xcalloc(out->nrows * out->ncols + 1, sizeof(char *));
+		struct mg_rows_builder b = { 0 };
 		for (size_t r = 0; r < out->nrows; r++)
 			for (size_t c = 0; c < out->ncols; c++)
-				if (!p->pq->PQgetisnull(res, (int)r, (int)c))
-					out->cells[r * out->ncols + c] =
-						mg_xstrdup(p->pq->PQgetvalue(res, (int)r, (int)c));
+				mg_rows_builder_add(&b,
+					p->pq->PQgetisnull(res, (int)r, (int)c) ? NULL :
+					p->pq->PQgetvalue(res, (int)r, (int)c),
+					(size_t)p->pq->PQgetlength(res, (int)r, (int)c));
+		mg_rows_builder_finish(&b, out);
 	}
 	p->pq->PQclear(res);
 	return rc;

@@ -247,7 +247,7 @@ static int sq_open(struct mg_db **out, const struct mg_dburl *url,
 static int run_stmt(struct sq *q, sqlite3_stmt *st, const char *sql,
 		    struct mg_rows *out, struct mg_err *err)
 {
-	size_t cap = 0;
+	struct mg_rows_builder b = { 0 };
 	int rc;
 
 	if (out) {
@@ -257,21 +257,23 @@ static int run_stmt(struct sq *q, sqlite3_stmt *st, const char *sql,
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (!out || !out->ncols)
 			continue;
-		MG_GROW(out->cells, cap, (out->nrows + 1) * out->ncols);
 		for (size_t c = 0; c < out->ncols; c++) {
 			const unsigned char *t = sqlite3_column_text(st, (int)c);
-			out->cells[out->nrows * out->ncols + c] =
-				t ? mg_xstrdup((const char *)t) : NULL;
+			mg_rows_builder_add(&b, (const char *)t,
+					    t ? (size_t)sqlite3_column_bytes(st, (int)c) : 0);
 		}
 		out->nrows++;
 	}
 	if (rc != SQLITE_DONE) {
 		fail(q, rc, sql, err);
 		sqlite3_reset(st);
+		mg_rows_builder_release(&b);
 		if (out)
 			mg_rows_release(out);
 		return err ? err->code : MG_EDB;
 	}
+	if (out)
+		mg_rows_builder_finish(&b, out);
 	return 0;
 }
 

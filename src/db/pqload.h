@@ -74,6 +74,8 @@
 		int field_num))                                               \
 	X(int, PQgetisnull, (const PGresult *res, int tup_num,                \
 		int field_num))                                               \
+	X(int, PQgetlength, (const PGresult *res, int tup_num,                \
+		int field_num))                                               \
 	X(void, PQclear, (PGresult *res))                                     \
 	X(void, PQfreemem, (void *ptr))                                       \
 	X(int, PQlibVersion, (void))

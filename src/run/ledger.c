@@ -176,41 +176,39 @@ static void select_list(const struct mg_ledger *l, struct mg_buf *b)
 	}
 }
 
-/* Cell (i, col) of r, taken: the row owns it now (NULL for SQL NULL). */
-static char *take_cell(struct mg_rows *r, size_t i, size_t col)
+/* Cell (i, col) of r: copied (the row owns it) or borrowed (it points
+ * into r->text, which the rows take over). */
+static char *cell(const struct mg_rows *r, size_t i, size_t col, bool copy)
 {
-	char *v;
+	const char *v = mg_rows_get(r, i, col);
 
-	if (i >= r->nrows || col >= r->ncols)
-		return NULL;
-	v = r->cells[i * r->ncols + col];
-	r->cells[i * r->ncols + col] = NULL;
-	return v;
+	return v && copy ? mg_xstrdup(v) : (char *)v;
 }
 
-static void fill_row(struct mg_ledger_row *row, struct mg_rows *r, size_t i)
+static void fill_row(struct mg_ledger_row *row, const struct mg_rows *r, size_t i,
+		     bool copy)
 {
 	const char *v;
 
 	memset(row, 0, sizeof(*row));
-	row->version = take_cell(r, i, MG_COL_VERSION);
+	row->version = cell(r, i, MG_COL_VERSION, copy);
 	if (!row->version)
-		row->version = mg_xstrdup("");
-	row->name = take_cell(r, i, MG_COL_NAME);
-	row->checksum = take_cell(r, i, MG_COL_CHECKSUM);
-	row->applied_at = take_cell(r, i, MG_COL_APPLIED_AT);
+		row->version = copy ? mg_xstrdup("") : (char *)"";
+	row->name = cell(r, i, MG_COL_NAME, copy);
+	row->checksum = cell(r, i, MG_COL_CHECKSUM, copy);
+	row->applied_at = cell(r, i, MG_COL_APPLIED_AT, copy);
 	v = mg_rows_get(r, i, MG_COL_EXECUTION_MS);
 	row->execution_ms = v ? strtol(v, NULL, 10) : -1;
 	v = mg_rows_get(r, i, MG_COL_DIRTY);
 	row->dirty = v && (v[0] == 't' || v[0] == '1');
-	row->state = take_cell(r, i, MG_COL_STATE);
+	row->state = cell(r, i, MG_COL_STATE, copy);
 	if (!row->state)
-		row->state = mg_xstrdup(MG_STATE_APPLIED);
+		row->state = copy ? mg_xstrdup(MG_STATE_APPLIED) : (char *)MG_STATE_APPLIED;
 	if (strcmp(row->state, MG_STATE_APPLIED))
 		row->dirty = true;
 	v = mg_rows_get(r, i, MG_COL_STATEMENTS_DONE);
 	row->statements_done = v ? strtol(v, NULL, 10) : 0;
-	row->applied_by = take_cell(r, i, MG_COL_APPLIED_BY);
+	row->applied_by = cell(r, i, MG_COL_APPLIED_BY, copy);
 }
 
 int mg_ledger_read(struct mg_ledger *l, struct mg_ledger_rows *out,
@@ -232,8 +230,11 @@ int mg_ledger_read(struct mg_ledger *l, struct mg_ledger_rows *out,
 		return rc;
 	out->v = mg_xcalloc(r.nrows + 1, sizeof(out->v[0]));
 	out->cap = r.nrows + 1;
+	/* the rows' strings stay in the result's text, which they take */
 	for (size_t i = 0; i < r.nrows; i++)
-		fill_row(&out->v[out->n++], &r, i);
+		fill_row(&out->v[out->n++], &r, i, false);
+	out->text = r.text;
+	r.text = NULL;
 	mg_rows_release(&r);
 	return 0;
 }
@@ -259,7 +260,7 @@ int mg_ledger_get(struct mg_ledger *l, const char *version,
 	if (rc)
 		return rc;
 	if (r.nrows) {
-		fill_row(row, &r, 0);
+		fill_row(row, &r, 0, true);
 		*found = true;
 	}
 	mg_rows_release(&r);
@@ -279,8 +280,10 @@ void mg_ledger_row_release(struct mg_ledger_row *r)
 
 void mg_ledger_rows_release(struct mg_ledger_rows *rows)
 {
-	for (size_t i = 0; i < rows->n; i++)
+	/* read rows borrow their strings from text; others own them */
+	for (size_t i = 0; !rows->text && i < rows->n; i++)
 		mg_ledger_row_release(&rows->v[i]);
+	free(rows->text);
 	free(rows->v);
 	memset(rows, 0, sizeof(*rows));
 }

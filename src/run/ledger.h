@@ -55,6 +55,8 @@ struct mg_ledger_row {
 struct mg_ledger_rows {
 	struct mg_ledger_row *v;
 	size_t n, cap;
+	char *text;  /* owned; from mg_ledger_read: the rows' strings point
+			into it (never free or replace them one by one) */
 };
 
 struct mg_ledger {
