@@ -58,6 +58,9 @@ OUT=$T_BASE/stdout
 ERR=$T_BASE/stderr
 : >"$OUT"
 : >"$ERR"
+# migrate status keeps a checksum cache under $XDG_CACHE_HOME: tests keep it
+# in their own directory instead of the home directory of whoever runs them
+export XDG_CACHE_HOME=$T_BASE/cache
 
 t__cleanup() {
 	local rc=$? h
