@@ -120,10 +120,14 @@ static void on_column(struct mg_lint_ctx *ctx, const struct mg_lint_stmt *st,
 {
 	struct mg_type t;
 	const char *written = mg_coldef_builtin_type(c->type);
+	const char *canon = written ? mg_type_canonical(written) : NULL;
 	bool pk, small;
 
-	if (!written || !mg_type_from_node(c->type, &t) || t.array_dims ||
-	    t.schema[0])
+	/* the name first: most columns are no integer (and t.name is this
+	 * canonical name) */
+	if (!canon || (strcmp(canon, "int4") && strcmp(canon, "int2")))
+		return;
+	if (!mg_type_from_node(c->type, &t) || t.array_dims || t.schema[0])
 		return;
 	if (strcmp(t.name, "int4") == 0)
 		small = false;
