@@ -112,6 +112,26 @@ int mg_ctx_load(struct mg_ctx *ctx, const struct mg_cli *cli, unsigned flags,
 		struct mg_err *err);
 void mg_ctx_release(struct mg_ctx *ctx);
 
+/* MG_FREE_AT_EXIT: 1 when a command frees all it allocated before its
+ * run() returns. Sanitizer builds always do, so LeakSanitizer still sees
+ * every allocation nothing frees; other builds may leave the large
+ * structures of a successful `status` (the set, the ledger rows, the plan)
+ * to the process exit instead of ~11 M instructions of free() for 10,000
+ * migrations. Database connections are closed either way. Build with
+ * -DMG_FREE_AT_EXIT=1 to free everything (valgrind --leak-check). */
+#ifndef MG_FREE_AT_EXIT
+#if defined(__SANITIZE_ADDRESS__)
+#define MG_FREE_AT_EXIT 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(leak_sanitizer)
+#define MG_FREE_AT_EXIT 1
+#endif
+#endif
+#endif
+#ifndef MG_FREE_AT_EXIT
+#define MG_FREE_AT_EXIT 0
+#endif
+
 /* Print err on stderr (scrubbing the password), release ctx, cli and err,
  * and return the documented exit code. ctx and cli may be NULL. */
 int mg_ctx_fail(struct mg_ctx *ctx, struct mg_cli *cli, struct mg_err *err);
