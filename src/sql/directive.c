@@ -285,6 +285,17 @@ static int parse_one(const struct mg_source *src, size_t off, size_t name_off,
 	return 0;
 }
 
+/*
+ * Bytes at which mg_directives_scan has something to do: a newline, or a
+ * byte that can start an element mg_sql_skip_element does more than step
+ * over ('-' and '/' of comments, quotes, '$' of a dollar quote). At any other
+ * byte the scan only steps on (clearing line_start unless it is a blank), so
+ * a run of them is crossed at once.
+ */
+static const unsigned char scan_stop[256] = {
+	['\n'] = 1, ['-'] = 1, ['/'] = 1, ['\''] = 1, ['"'] = 1, ['$'] = 1,
+};
+
 int mg_directives_scan(const struct mg_source *src, size_t start, size_t end,
 		       struct mg_directives *out, struct mg_err *err)
 {
@@ -296,19 +307,30 @@ int mg_directives_scan(const struct mg_source *src, size_t start, size_t end,
 		end = src->len;
 	while (i < end) {
 		char c = s[i];
+		if (!scan_stop[(unsigned char)c]) {
+			if (c != ' ' && c != '\t' && c != '\r' && c != '\f')
+				line_start = false;
+			if (line_start) {
+				/* a blank before anything else on the line */
+				i++;
+				continue;
+			}
+			/* mid-line: nothing up to the next stop byte matters */
+			do
+				i++;
+			while (i < end && !scan_stop[(unsigned char)s[i]]);
+			continue;
+		}
 		if (c == '\n') {
 			line_start = true;
 			i++;
 			continue;
 		}
-		if (c == ' ' || c == '\t' || c == '\r' || c == '\f') {
-			i++;
-			continue;
-		}
 		if (line_start && c == '-' && i + 1 < end && s[i + 1] == '-') {
-			size_t j = i + 2, eol = i;
-			while (eol < end && s[eol] != '\n')
-				eol++;
+			size_t j = i + 2, eol;
+			const char *nl = memchr(s + i, '\n', end - i);
+
+			eol = nl ? (size_t)(nl - s) : end;
 			while (j < eol && (s[j] == ' ' || s[j] == '\t'))
 				j++;
 			if (eol - j >= 8 && memcmp(s + j, "migrate:", 8) == 0) {
