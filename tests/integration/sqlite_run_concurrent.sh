@@ -45,12 +45,21 @@ t_log "runners that applied something: $(grep -l '^applied ' "$d"/out.* | wc -l)
 
 # another process holds the write lock: the runner waits, says who, goes on
 mig_sections "$m" 0100 late "CREATE TABLE late (x INTEGER);" "DROP TABLE late;"
-python3 - "$db" 3 >"$d/holder.out" 2>&1 <<'EOF' &
+# (the holder lets go once the runner has said it waits, not after a fixed
+# time that a slow sanitizer build on a loaded machine could outlast)
+: >"$ERR"
+python3 - "$db" "$ERR" >"$d/holder.out" 2>&1 <<'EOF' &
 import sqlite3, sys, time
 c = sqlite3.connect(sys.argv[1], isolation_level=None)
 c.execute("BEGIN IMMEDIATE")
 print("locked", flush=True)
-time.sleep(float(sys.argv[2]))
+deadline = time.monotonic() + 120
+while time.monotonic() < deadline:
+    with open(sys.argv[2], errors="replace") as f:
+        if "waiting for the database write lock" in f.read():
+            break
+    time.sleep(0.02)
+time.sleep(0.3)
 c.execute("COMMIT")
 EOF
 hp=$!
@@ -58,27 +67,34 @@ for ((i = 0; i < 100; i++)); do
 	grep -q locked "$d/holder.out" && break
 	sleep 0.05
 done
-expect_exit 0 M up --dir "$m" --database-url "$U" --lock-wait 20s
+expect_exit 0 M up --dir "$m" --database-url "$U" --lock-wait 60s
 expect_contains "$ERR" "migrate: waiting for the database write lock held by pid $hp ("
 expect_contains "$OUT" "applied  0100_late.sql"
 wait "$hp"
 
 # ... and gives up after lock_wait, with exit 3 and nothing changed
 mig_sections "$m" 0101 later "CREATE TABLE later (x INTEGER);" "DROP TABLE later;"
-python3 - "$db" 3 >"$d/holder.out" 2>&1 <<'EOF' &
-import sqlite3, sys, time
+# (the holder keeps the lock until the runner has given up, however slow
+# the runner is to start: a sanitizer build on a loaded machine can take
+# longer than any fixed hold time)
+python3 - "$db" "$d/release" >"$d/holder.out" 2>&1 <<'EOF' &
+import os, sqlite3, sys, time
 c = sqlite3.connect(sys.argv[1], isolation_level=None)
 c.execute("BEGIN IMMEDIATE")
 print("locked", flush=True)
-time.sleep(float(sys.argv[2]))
+deadline = time.monotonic() + 120
+while not os.path.exists(sys.argv[2]) and time.monotonic() < deadline:
+    time.sleep(0.02)
 c.execute("COMMIT")
 EOF
 hp=$!
+t_on_exit ': >"$d/release"'
 for ((i = 0; i < 100; i++)); do
 	grep -q locked "$d/holder.out" && break
 	sleep 0.05
 done
 expect_exit 3 M up --dir "$m" --database-url "$U" --lock-wait 500ms
+: >"$d/release"
 expect_contains "$ERR" "[lock-timeout]"
 expect_contains "$ERR" "lock_wait"
 wait "$hp"
