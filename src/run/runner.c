@@ -36,12 +36,10 @@ long mg_runner_find(const struct mg_runner *r, const char *version)
 	return -1;
 }
 
-int mg_runner_open(struct mg_runner *r, const struct mg_config *cfg,
-		   const struct mg_migset *set, struct mg_db *db, bool lock,
-		   struct mg_err *err)
+/* The fields both ways of opening a runner set alike. */
+static void runner_init(struct mg_runner *r, const struct mg_config *cfg,
+			const struct mg_migset *set, struct mg_db *db)
 {
-	int rc;
-
 	memset(r, 0, sizeof(*r));
 	r->cfg = cfg;
 	r->set = set;
@@ -49,6 +47,15 @@ int mg_runner_open(struct mg_runner *r, const struct mg_config *cfg,
 	r->out = stdout;
 	r->errf = stderr;
 	r->applied_by = mg_ledger_applied_by();
+}
+
+int mg_runner_open(struct mg_runner *r, const struct mg_config *cfg,
+		   const struct mg_migset *set, struct mg_db *db, bool lock,
+		   struct mg_err *err)
+{
+	int rc;
+
+	runner_init(r, cfg, set, db);
 	if ((rc = mg_ledger_init(&r->ledger, db, cfg->migrations_schema,
 				 cfg->migrations_table, err)))
 		return rc;
@@ -77,13 +84,7 @@ int mg_runner_open_prefetched(struct mg_runner *r, const struct mg_config *cfg,
 			      const struct mg_migset *set, struct mg_db *db,
 			      struct mg_prefetch *p, struct mg_err *err)
 {
-	memset(r, 0, sizeof(*r));
-	r->cfg = cfg;
-	r->set = set;
-	r->db = db;
-	r->out = stdout;
-	r->errf = stderr;
-	r->applied_by = mg_ledger_applied_by();
+	runner_init(r, cfg, set, db);
 	/* the ledger as far as it got, so mg_runner_close releases it */
 	r->ledger = p->ledger;
 	r->rows = p->rows;
