@@ -287,7 +287,7 @@ static int run(int argc, char **argv)
 
 const struct mg_cmd mg_cmd_status = {
 	"status", "show applied, pending, dirty, drifted and missing migrations",
-	"usage: migrate status [--format text|json] [--check]\n"
+	"usage: migrate status [--format text|json] [--check] [--no-cache]\n"
 	"\n"
 	"List every migration with its state: applied (with applied_at),\n"
 	"pending, dirty (a no-transaction migration that failed or was\n"
