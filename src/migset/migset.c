@@ -1046,6 +1046,15 @@ static int read_file(struct loader *ld, struct job *j, int k, const char *path,
 	return 0;
 }
 
+/* The text of a whole-file script's first description directive, or NULL. */
+static const char *text_description(const struct mg_script *sc)
+{
+	for (size_t d = 0; d < sc->dirs.n; d++)
+		if (sc->dirs.items[d].kind == MG_DIR_DESCRIPTION && sc->dirs.items[d].text)
+			return sc->dirs.items[d].text;
+	return NULL;
+}
+
 static void load_one(void *arg, size_t i)
 {
 	struct loader *ld = arg;
@@ -1092,14 +1101,9 @@ static void load_one(void *arg, size_t i)
 				script_of_entry(sc, j->src[k], &e.up);
 				if (!k && e.description)
 					m->description = mg_xstrdup(e.description);
-			} else if (!(rc = script_whole(sc, j->src[k], false, ld->sums, &err))) {
-				for (size_t d = 0; !k && d < sc->dirs.n; d++)
-					if (sc->dirs.items[d].kind == MG_DIR_DESCRIPTION &&
-					    sc->dirs.items[d].text) {
-						m->description =
-							mg_xstrdup(sc->dirs.items[d].text);
-						break;
-					}
+			} else if (!(rc = script_whole(sc, j->src[k], false, ld->sums, &err)) &&
+				   !k && text_description(sc)) {
+				m->description = mg_xstrdup(text_description(sc));
 			}
 			/* the name's and diesel's no-transaction are no part
 			 * of what the file's text says (the cache entry) */
@@ -1135,12 +1139,8 @@ static void fresh_entry(const struct mg_migset *set, const struct job *j,
 	entry_script(&e->up, k ? &m->down : &m->up);
 	e->up.no_tx = j->text_no_tx[k];
 	/* the description the text gives (not README.md's) */
-	for (size_t d = 0; !k && d < m->up.dirs.n; d++)
-		if (m->up.dirs.items[d].kind == MG_DIR_DESCRIPTION &&
-		    m->up.dirs.items[d].text) {
-			e->description = m->up.dirs.items[d].text;
-			break;
-		}
+	if (!k)
+		e->description = text_description(&m->up);
 }
 
 /* Read every candidate into set->items (in order); the first error in
