@@ -9,10 +9,19 @@
 #define MAX_THREADS 8
 #define CHUNK 16
 
+unsigned mg_cpus_available(void)
+{
+	cpu_set_t cs;
+	int n = 0;
+
+	if (sched_getaffinity(0, sizeof(cs), &cs) == 0)
+		n = CPU_COUNT(&cs);
+	return n < 1 ? 1 : (unsigned)n;
+}
+
 unsigned mg_workers_count(void)
 {
 	const char *e = getenv("MIGRATE_THREADS");
-	cpu_set_t cs;
 	long n = 0;
 
 	if (e && *e) {
@@ -21,10 +30,8 @@ unsigned mg_workers_count(void)
 		if (*end || n < 1)
 			n = 0;
 	}
-	if (!n && sched_getaffinity(0, sizeof(cs), &cs) == 0)
-		n = CPU_COUNT(&cs);
-	if (n < 1)
-		n = 1;
+	if (!n)
+		n = mg_cpus_available();
 	return n > MAX_THREADS ? MAX_THREADS : (unsigned)n;
 }
 

@@ -13,6 +13,10 @@
 
 #include <stddef.h>
 
+/* The CPUs this process may run on (its affinity mask; a container's
+ * cpuset), at least 1. */
+unsigned mg_cpus_available(void);
+
 /* Threads to use: MIGRATE_THREADS when set (1 = no extra thread), else the
  * CPUs this process may run on, at most 8. */
 unsigned mg_workers_count(void);

@@ -16,6 +16,7 @@
 #include "../config/config.h"
 #include "../core/buf.h"
 #include "../core/fs.h"
+#include "../core/workers.h"
 #include "../core/xalloc.h"
 #include "../migset/migset.h"
 #include "../db/dburl.h"
@@ -1468,7 +1469,7 @@ int mg_lint_paths(const char *const *paths, size_t npaths,
 	r.g = gs;
 	r.ng = ng;
 	pthread_mutex_init(&r.mu, NULL);
-	ncpu = o->jobs > 0 ? o->jobs : sysconf(_SC_NPROCESSORS_ONLN);
+	ncpu = o->jobs > 0 ? o->jobs : (long)mg_cpus_available();
 	if (ncpu < 1)
 		ncpu = 1;
 	nthreads = ncpu;
