@@ -44,8 +44,8 @@ static void entry(struct mg_sumcache_entry *e, const char *desc)
 	e->description = desc;
 }
 
-/* A cache in d/cache with one entry for d/a.sql, saved as of LATER. */
-static char *make_cache(const char *d, const char *desc)
+/* A cache in d/cache with one entry for d/a.sql, saved as of when_ns. */
+static char *make_cache_at(const char *d, const char *desc, int64_t when_ns)
 {
 	char *file = mg_xasprintf("%s/cache", d);
 	struct mg_sumcache *c;
@@ -57,9 +57,16 @@ static char *make_cache(const char *d, const char *desc)
 	c = mg_sumcache_open_file(file, d);
 	entry(&e, desc);
 	mg_sumcache_keep_new(c, "a.sql", &k, &e);
-	mg_sumcache_save(c, LATER);
+	if (mg_sumcache_save(c, when_ns))
+		mg_test_fail(__FILE__, __LINE__, "mg_sumcache_save(c, when_ns) failed");
 	mg_sumcache_free(c);
 	return file;
+}
+
+/* The same, saved as of LATER (long after the file was written). */
+static char *make_cache(const char *d, const char *desc)
+{
+	return make_cache_at(d, desc, LATER);
 }
 
 static long lookup_a(const char *file, const char *d, struct mg_sumcache_entry *out)
@@ -172,24 +179,18 @@ TEST(test_sumcache__replaced_file_misses)
 TEST(test_sumcache__racily_clean_entries_are_not_used)
 {
 	const char *d = mg_test_tmpdir();
-	char *file = mg_xasprintf("%s/cache", d);
+	char *file = make_cache_at(d, NULL, mg_sumcache_now_ns());
 	struct mg_sumcache *c;
 	struct mg_sumcache_key k;
 	struct mg_sumcache_entry e;
 
-	mg_test_write(d, "a.sql", "-- migrate:up\nSELECT 1;\n");
-	key_of_file(d, "a.sql", &k);
-	c = mg_sumcache_open_file(file, d);
-	entry(&e, NULL);
-	mg_sumcache_keep_new(c, "a.sql", &k, &e);
-	CHECK_INT(mg_sumcache_save(c, mg_sumcache_now_ns()), 0);
-	mg_sumcache_free(c);
 	c = mg_sumcache_open_file(file, d);
 	CHECK(!mg_sumcache_has(c, "a.sql"));
 	mg_sumcache_free(c);
 	/* stored as of LATER, but looked up now: still too fresh to trust */
 	free(file);
 	file = make_cache(d, NULL);
+	key_of_file(d, "a.sql", &k);
 	c = mg_sumcache_open_file(file, d);
 	CHECK(mg_sumcache_has(c, "a.sql"));
 	CHECK_INT(mg_sumcache_lookup(c, "a.sql", &k, MG_SUMCACHE_SECTIONS,
