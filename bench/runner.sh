@@ -103,30 +103,54 @@ cpu_of() {
 	awk 'NR == 2 { split($1, u, "m"); split($2, s, "m");
 		printf "%.4f\n", u[1] * 60 + u[2] + s[1] * 60 + s[2] }' "$1"
 }
-measure() {
-	local key=$1 label=$2 setup=$3 cmd=$4 k t0 t1 c0 c1
-	: >"$tmp/times"
-	: >"$tmp/cpus"
-	for ((k = 0; k < RUNS; k++)); do
-		$setup
-		times >"$tmp/c0" # no subshell: a subshell's children are not ours
-		t0=$EPOCHREALTIME
-		if ! eval "$cmd" >/dev/null 2>"$tmp/err"; then
-			echo "bench: failed: $cmd" >&2
-			cat "$tmp/err" >&2
-			exit 1
-		fi
-		t1=$EPOCHREALTIME
-		times >"$tmp/c1"
-		c0=$(cpu_of "$tmp/c0")
-		c1=$(cpu_of "$tmp/c1")
-		echo "$t0 $t1" | awk '{ printf "%.4f\n", $2 - $1 }' >>"$tmp/times"
-		echo "$c0 $c1" | awk '{ printf "%.4f\n", $2 - $1 }' >>"$tmp/cpus"
+measure() { measure_rounds "$1|$2|$3|$4"; }
+# measure_rounds "KEY|LABEL|SETUP|COMMAND"...: the same for several figures
+# measured in rounds, each round running every figure once, the order
+# rotated from round to round. A change in load or in the disk's flush
+# latency (which `up` on SQLite waits on) then hits all of them alike,
+# which figures measured one block after another do not: with blocks,
+# `up` against the raw client moved between -36% and +32% from run to run
+# on this machine. Each run's wall time goes to stderr as well.
+measure_rounds() {
+	local -a keys=() labels=() setups=() cmds=()
+	local e k i j n t0 t1 c0 c1 key
+	for e in "$@"; do
+		IFS='|' read -r k i j n <<<"$e"
+		keys+=("$k") labels+=("$i") setups+=("$j") cmds+=("$n")
 	done
-	R[$key]=$(median <"$tmp/times")
-	C[$key]=$(median <"$tmp/cpus")
-	ROWS+=("$key|$label")
-	printf '  %-52s %8.4f s wall %8.4f s cpu\n' "$label" "${R[$key]}" "${C[$key]}" >&2
+	n=${#keys[@]}
+	for key in "${keys[@]}"; do
+		: >"$tmp/times.$key"
+		: >"$tmp/cpus.$key"
+	done
+	for ((k = 0; k < RUNS; k++)); do
+		for ((j = 0; j < n; j++)); do
+			i=$(((j + k) % n))
+			key=${keys[i]}
+			${setups[i]}
+			times >"$tmp/c0" # no subshell: a subshell's children are not ours
+			t0=$EPOCHREALTIME
+			if ! eval "${cmds[i]}" >/dev/null 2>"$tmp/err"; then
+				echo "bench: failed: ${cmds[i]}" >&2
+				cat "$tmp/err" >&2
+				exit 1
+			fi
+			t1=$EPOCHREALTIME
+			times >"$tmp/c1"
+			c0=$(cpu_of "$tmp/c0")
+			c1=$(cpu_of "$tmp/c1")
+			echo "$t0 $t1" | awk '{ printf "%.4f\n", $2 - $1 }' >>"$tmp/times.$key"
+			echo "$c0 $c1" | awk '{ printf "%.4f\n", $2 - $1 }' >>"$tmp/cpus.$key"
+		done
+	done
+	for ((i = 0; i < n; i++)); do
+		key=${keys[i]}
+		R[$key]=$(median <"$tmp/times.$key")
+		C[$key]=$(median <"$tmp/cpus.$key")
+		ROWS+=("$key|${labels[i]}")
+		printf '  %-52s %8.4f s wall %8.4f s cpu  (runs: %s)\n' "${labels[i]}" "${R[$key]}" "${C[$key]}" \
+			"$(paste -sd' ' "$tmp/times.$key")" >&2
+	done
 }
 noop() { :; }
 
@@ -141,17 +165,20 @@ echo "bench: N=$N, RUNS=$RUNS, binary $M" >&2
 # ---- SQLite
 sq=$tmp/sq.db
 fresh_sq() { rm -f "$sq" "$sq-journal" "$sq-wal" "$sq-shm"; }
-measure sq_up "SQLite: migrate up ($N pending)" fresh_sq '"$M" up --dir "$m" --database-url "sqlite:$sq"'
-measure sq_floor "SQLite: floor, sqlite3 .read (1 tx per migration)" fresh_sq 'sqlite3 "$sq" ".read $tmp/floor-sqlite.sql"'
-measure sq_up1 "SQLite: migrate up --single-transaction" fresh_sq '"$M" up --single-transaction --dir "$m" --database-url "sqlite:$sq"'
+dsq=$tmp/dm.sqlite3
+fresh_dsq() { rm -f "$dsq"; }
+up_sq=('sq_up|SQLite: migrate up ('"$N"' pending)|fresh_sq|"$M" up --dir "$m" --database-url "sqlite:$sq"'
+	'sq_floor|SQLite: floor, sqlite3 .read (1 tx per migration)|fresh_sq|sqlite3 "$sq" ".read $tmp/floor-sqlite.sql"'
+	'sq_up1|SQLite: migrate up --single-transaction|fresh_sq|"$M" up --single-transaction --dir "$m" --database-url "sqlite:$sq"')
+[[ -z $DBMATE ]] ||
+	up_sq+=('sq_dbmate|SQLite: dbmate up --no-dump-schema|fresh_dsq|"$DBMATE" -u "sqlite:$dsq" -d "$m" --no-dump-schema up')
+measure_rounds "${up_sq[@]}"
 fresh_sq
 "$M" up --dir "$m" --database-url "sqlite:$sq" >/dev/null
 measure sq_status "SQLite: migrate status ($N applied, warm cache)" noop '"$M" status --dir "$m" --database-url "sqlite:$sq"'
 measure sq_noop "SQLite: migrate up (nothing pending, $N applied)" noop '"$M" up --dir "$m" --database-url "sqlite:$sq"'
 if [[ -n $DBMATE ]]; then
-	dsq=$tmp/dm.sqlite3
-	fresh_dsq() { rm -f "$dsq"; }
-	measure sq_dbmate "SQLite: dbmate up --no-dump-schema" fresh_dsq '"$DBMATE" -u "sqlite:$dsq" -d "$m" --no-dump-schema up'
+	"$DBMATE" -u "sqlite:$dsq" -d "$m" --no-dump-schema up >/dev/null
 	measure sq_dbmate_status "SQLite: dbmate status ($N applied)" noop '"$DBMATE" -u "sqlite:$dsq" -d "$m" status'
 fi
 bsq=$tmp/big.db
@@ -173,19 +200,23 @@ if [[ "${SKIP_PG:-0}" != 1 ]]; then
 		seq_db=$((seq_db + 1))
 		PGURL=$(pg_new_db "bench_$seq_db")
 	}
-	measure pg_up "PostgreSQL: migrate up ($N pending)" fresh_pg '"$M" up --dir "$m" --database-url "$PGURL"'
-	measure pg_floor "PostgreSQL: floor, psql -f (1 tx per migration)" fresh_pg 'pg_psql -d "$PGURL" -f "$tmp/floor-pg.sql"'
-	measure pg_up1 "PostgreSQL: migrate up --single-transaction" fresh_pg '"$M" up --single-transaction --dir "$m" --database-url "$PGURL"'
+	dmurl() { # dbmate wants postgres://user@/db?socket=DIR&port=P
+		printf 'postgres://%s@/%s?socket=%s&port=%s&sslmode=disable' \
+			"$PGUSER" "bench_$seq_db" "$PGHOST" "$PGPORT"
+	}
+	up_pg=('pg_up|PostgreSQL: migrate up ('"$N"' pending)|fresh_pg|"$M" up --dir "$m" --database-url "$PGURL"'
+		'pg_floor|PostgreSQL: floor, psql -f (1 tx per migration)|fresh_pg|pg_psql -d "$PGURL" -f "$tmp/floor-pg.sql"'
+		'pg_up1|PostgreSQL: migrate up --single-transaction|fresh_pg|"$M" up --single-transaction --dir "$m" --database-url "$PGURL"')
+	[[ -z $DBMATE ]] ||
+		up_pg+=('pg_dbmate|PostgreSQL: dbmate up --no-dump-schema|fresh_pg|"$DBMATE" -u "$(dmurl)" -d "$m" --no-dump-schema up')
+	measure_rounds "${up_pg[@]}"
 	fresh_pg
 	"$M" up --dir "$m" --database-url "$PGURL" >/dev/null
 	measure pg_status "PostgreSQL: migrate status ($N applied, warm cache)" noop '"$M" status --dir "$m" --database-url "$PGURL"'
 	measure pg_noop "PostgreSQL: migrate up (nothing pending, $N applied)" noop '"$M" up --dir "$m" --database-url "$PGURL"'
 	if [[ -n $DBMATE ]]; then
-		dmurl() { # dbmate wants postgres://user@/db?socket=DIR&port=P
-			printf 'postgres://%s@/%s?socket=%s&port=%s&sslmode=disable' \
-				"$PGUSER" "bench_$seq_db" "$PGHOST" "$PGPORT"
-		}
-		measure pg_dbmate "PostgreSQL: dbmate up --no-dump-schema" fresh_pg '"$DBMATE" -u "$(dmurl)" -d "$m" --no-dump-schema up'
+		fresh_pg
+		"$DBMATE" -u "$(dmurl)" -d "$m" --no-dump-schema up >/dev/null
 		measure pg_dbmate_status "PostgreSQL: dbmate status ($N applied)" noop '"$DBMATE" -u "$(dmurl)" -d "$m" status'
 	fi
 	fresh_pg
