@@ -108,6 +108,15 @@ struct mg_db_ops {
 	int (*begin)(struct mg_db *db, struct mg_err *err);
 	int (*commit)(struct mg_db *db, struct mg_err *err);
 	int (*rollback)(struct mg_db *db, struct mg_err *err);
+	/* Optional (NULL: query() then commit()). Run sql with nparams text
+	 * parameters (rows discarded) and then COMMIT, in one round trip
+	 * (PostgreSQL: one pipeline). 0 when both succeeded; otherwise
+	 * *stage says which failed: 0 the statement (nothing was committed
+	 * and the transaction is still open, aborted: roll it back), 1 the
+	 * COMMIT (the transaction is over). */
+	int (*query_commit)(struct mg_db *db, const char *sql, int nparams,
+			    const char *const *params, int *stage,
+			    struct mg_err *err);
 
 	/* The runner lock for key (schema + ledger table), held until unlock()
 	 * or close. PostgreSQL: a session advisory lock, polled with backoff

@@ -475,6 +475,77 @@ static int pg_commit(struct mg_db *db, struct mg_err *err)
 	return rc;
 }
 
+/* The ledger row and COMMIT in one pipeline: one round trip where there
+ * were two (per migration). An error in the statement aborts the pipeline,
+ * so COMMIT is skipped and the transaction stays open (aborted) for the
+ * caller's rollback, exactly as if they had been sent one by one. */
+static int pg_query_commit(struct mg_db *db, const char *sql, int nparams,
+			   const char *const *params, int *stage,
+			   struct mg_err *err)
+{
+	struct pg *p = PG(db);
+	PGresult *r, *qres = NULL, *cres = NULL;
+	const char *name;
+	int got = 0, nulls = 0, rc;
+	bool sent;
+
+	*stage = 0;
+	name = prepared(p, sql, nparams, err);
+	if (name && !*name)
+		return err ? err->code : MG_EDB;
+	if (p->begin_pending ||
+	    p->pq->PQenterPipelineMode(p->conn) != 1) {
+		/* BEGIN not sent yet (begin_and_query's job), or no pipeline
+		 * here: one after the other */
+		if ((rc = pg_query(db, sql, nparams, params, NULL, err)))
+			return rc;
+		*stage = 1;
+		return pg_commit(db, err);
+	}
+	sent = (name ? p->pq->PQsendQueryPrepared(p->conn, name, nparams, params, NULL,
+						  NULL, 0)
+		     : p->pq->PQsendQueryParams(p->conn, sql, nparams, NULL, params, NULL,
+						NULL, 0)) == 1 &&
+	       p->pq->PQsendQueryParams(p->conn, "COMMIT", 0, NULL, NULL, NULL, NULL, 0) == 1 &&
+	       p->pq->PQpipelineSync(p->conn) == 1;
+	/* results: the statement's, NULL, COMMIT's, NULL, then the sync;
+	 * after an error the rest is PGRES_PIPELINE_ABORTED up to the sync */
+	while (sent) {
+		r = p->pq->PQgetResult(p->conn);
+		if (!r) {
+			if (p->pq->PQstatus(p->conn) == CONNECTION_BAD || ++nulls > 3)
+				break;
+			got++;
+			continue;
+		}
+		nulls = 0;
+		if (p->pq->PQresultStatus(r) == PGRES_PIPELINE_SYNC) {
+			p->pq->PQclear(r);
+			break;
+		}
+		if (got == 0 && !qres)
+			qres = r;
+		else if (got == 1 && !cres)
+			cres = r;
+		else
+			p->pq->PQclear(r);
+	}
+	p->pq->PQexitPipelineMode(p->conn);
+	memset(&db->last, 0, sizeof(db->last));
+	rc = 0;
+	if (!sent || !res_ok(p, qres)) {
+		rc = res_fail(p, sent ? qres : NULL, err);
+	} else {
+		*stage = 1;
+		db->in_tx = false;
+		if (!res_ok(p, cres))
+			rc = res_fail(p, cres, err);
+	}
+	p->pq->PQclear(qres);
+	p->pq->PQclear(cres);
+	return rc;
+}
+
 static int pg_rollback(struct mg_db *db, struct mg_err *err)
 {
 	struct pg *p = PG(db);
@@ -698,6 +769,7 @@ const struct mg_db_ops mg_driver_pg = {
 	.query = pg_query,
 	.begin = pg_begin,
 	.commit = pg_commit,
+	.query_commit = pg_query_commit,
 	.rollback = pg_rollback,
 	.lock = pg_lock,
 	.unlock = pg_unlock,

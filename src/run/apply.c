@@ -35,19 +35,36 @@ static void print_cmd(struct mg_runner *r, struct mg_sqlcmd *c)
 	mg_sqlcmd_release(c);
 }
 
+static int ledger_failed(struct mg_runner *r, int rc, struct mg_err *err)
+{
+	mg_err_prefix(err, "cannot update the ledger %s", r->ledger.display);
+	if (r->db->last.conn_lost)
+		relabel_lost(err);
+	else
+		mg_apply_env_hint(r, err, "nothing of the migration was recorded",
+				  "up");
+	return rc;
+}
+
 static int exec_cmd(struct mg_runner *r, struct mg_sqlcmd *c, struct mg_err *err)
 {
 	int rc = mg_sqlcmd_exec(r->db, c, err);
 
 	mg_sqlcmd_release(c);
-	if (rc)
-		mg_err_prefix(err, "cannot update the ledger %s", r->ledger.display);
-	if (rc && r->db->last.conn_lost)
-		relabel_lost(err);
-	else if (rc)
-		mg_apply_env_hint(r, err, "nothing of the migration was recorded",
-				  "up");
-	return rc;
+	return rc ? ledger_failed(r, rc, err) : 0;
+}
+
+/* exec_cmd, then commit (one round trip on PostgreSQL). *committing: the
+ * ledger write succeeded and a failure (if any) is the commit's. */
+static int exec_cmd_commit(struct mg_runner *r, struct mg_sqlcmd *c,
+			   bool *committing, struct mg_err *err)
+{
+	int stage = 0;
+	int rc = mg_sqlcmd_exec_commit(r->db, c, &stage, err);
+
+	mg_sqlcmd_release(c);
+	*committing = stage == 1;
+	return rc && !*committing ? ledger_failed(r, rc, err) : rc;
 }
 
 static void print_stmt(struct mg_runner *r, const struct mg_stmts *st, size_t i)
@@ -291,7 +308,7 @@ int mg_apply_tx(struct mg_runner *r, struct mg_apply *a, bool dry_run,
 	}
 	for (long attempt = 0;; attempt++) {
 		long long t0 = mg_db_clock_us();
-		bool lock_timeout = false, done;
+		bool lock_timeout = false, done, committing;
 		long failed_at = 0;
 		int rc;
 
@@ -354,7 +371,7 @@ int mg_apply_tx(struct mg_runner *r, struct mg_apply *a, bool dry_run,
 		}
 		a->ms = (long)((mg_db_clock_us() - t0) / 1000);
 		ledger_write(r, a, &c, a->ms);
-		if ((rc = exec_cmd(r, &c, err))) {
+		if ((rc = exec_cmd_commit(r, &c, &committing, err)) && !committing) {
 			r->db->ops->rollback(r->db, NULL);
 			if (conn_lost(err))
 				mg_err_hint(err, "the server rolled the transaction back: "
@@ -363,7 +380,7 @@ int mg_apply_tx(struct mg_runner *r, struct mg_apply *a, bool dry_run,
 					    a->up ? "up" : "down");
 			return rc;
 		}
-		if ((rc = r->db->ops->commit(r->db, err))) {
+		if (rc) {
 			struct mg_db_last last = r->db->last;
 			bool env = mg_apply_env_hint(r, err, "it was rolled back, "
 						     "the schema and the ledger are "

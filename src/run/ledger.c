@@ -528,6 +528,21 @@ int mg_sqlcmd_exec(struct mg_db *db, const struct mg_sqlcmd *c, struct mg_err *e
 			      NULL, err);
 }
 
+int mg_sqlcmd_exec_commit(struct mg_db *db, const struct mg_sqlcmd *c, int *stage,
+			  struct mg_err *err)
+{
+	int rc;
+
+	*stage = 0;
+	if (c->sql && c->nparams && db->ops->query_commit)
+		return db->ops->query_commit(db, c->sql, c->nparams,
+					     (const char *const *)c->params, stage, err);
+	if ((rc = mg_sqlcmd_exec(db, c, err)))
+		return rc;
+	*stage = 1;
+	return db->ops->commit(db, err);
+}
+
 void mg_sqlcmd_print(FILE *f, const struct mg_sqlcmd *c)
 {
 	struct mg_buf b = MG_BUF_INIT;

@@ -146,6 +146,11 @@ void mg_sqlcmd_release(struct mg_sqlcmd *c);
 void mg_sqlcmds_release(struct mg_sqlcmds *c);
 /* Run c (a no-op when c->sql is NULL). */
 int mg_sqlcmd_exec(struct mg_db *db, const struct mg_sqlcmd *c, struct mg_err *err);
+/* Run c, then commit: in one round trip where the driver can
+ * (query_commit). *stage: 0 when c failed (the transaction is still open),
+ * 1 when it ran and the commit was attempted. */
+int mg_sqlcmd_exec_commit(struct mg_db *db, const struct mg_sqlcmd *c, int *stage,
+			  struct mg_err *err);
 /* Print c as SQL with its parameters inline and quoted, then ";\n". */
 void mg_sqlcmd_print(FILE *f, const struct mg_sqlcmd *c);
 
