@@ -25,7 +25,7 @@
 
 struct cached {
 	char *sql;
-	char name[16];
+	char name[16]; /* "" until the second use prepares it */
 };
 
 struct pg {
@@ -295,29 +295,36 @@ static int pg_exec(struct mg_db *db, const char *sql, struct mg_err *err)
 	return rc;
 }
 
-/* The name of the prepared statement for sql, preparing it if needed. */
+/* The name of the prepared statement for sql, preparing it on its second
+ * use; NULL: run it unprepared (its first use: one round trip, where
+ * prepare + execute take two, and most queries run once per process:
+ * status's three, up's lock and ledger checks); "" when preparing failed
+ * (err filled). */
 static const char *prepared(struct pg *p, const char *sql, int nparams,
 			    struct mg_err *err)
 {
-	struct cached *c;
+	struct cached *c = NULL;
 	PGresult *res;
 
-	for (size_t i = 0; i < p->ncache; i++)
+	for (size_t i = 0; i < p->ncache && !c; i++)
 		if (!strcmp(p->cache[i].sql, sql))
-			return p->cache[i].name;
-	if (p->ncache == NCACHE)
-		return NULL; /* full: run unprepared */
-	c = &p->cache[p->ncache];
+			c = &p->cache[i];
+	if (!c) {
+		if (p->ncache < NCACHE)
+			p->cache[p->ncache++].sql = mg_xstrdup(sql);
+		return NULL; /* first use, or the cache is full */
+	}
+	if (*c->name)
+		return c->name;
 	snprintf(c->name, sizeof(c->name), "mg_%u", ++p->seq);
 	res = p->pq->PQprepare(p->conn, c->name, sql, nparams, NULL);
 	if (!res_ok(p, res)) {
+		*c->name = '\0';
 		res_fail(p, res, err);
 		p->pq->PQclear(res);
 		return "";
 	}
 	p->pq->PQclear(res);
-	c->sql = mg_xstrdup(sql);
-	p->ncache++;
 	return c->name;
 }
 
