@@ -23,6 +23,12 @@ void mg_rows_release(struct mg_rows *r)
 	memset(r, 0, sizeof(*r));
 }
 
+void mg_rows_builder_reserve(struct mg_rows_builder *b, size_t ncells, size_t nbytes)
+{
+	MG_GROW(b->offs, b->capcells, b->ncells + ncells);
+	MG_GROW(b->text, b->cap, b->len + nbytes);
+}
+
 void mg_rows_builder_add(struct mg_rows_builder *b, const char *v, size_t n)
 {
 	MG_GROW(b->offs, b->capcells, b->ncells + 1);

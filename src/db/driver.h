@@ -74,6 +74,10 @@ struct mg_rows_builder {
 	size_t *offs;       /* per cell: offset in text, or (size_t)-1 = NULL */
 	size_t ncells, capcells;
 };
+/* Room for ncells more cells and nbytes more text (cell bytes plus one
+ * NUL each), when the driver knows them: no regrowth, no copies, no pages
+ * touched twice (PostgreSQL: 10,000 ledger rows are 1.7 MB). */
+void mg_rows_builder_reserve(struct mg_rows_builder *b, size_t ncells, size_t nbytes);
 void mg_rows_builder_add(struct mg_rows_builder *b, const char *v, size_t n);
 /* Fill out's cells and text (out->nrows, out->ncols set by the caller). */
 void mg_rows_builder_finish(struct mg_rows_builder *b, struct mg_rows *out);

@@ -442,6 +442,11 @@ static int pg_query(struct mg_db *db, const char *sql, int nparams,
 		out->nrows = (size_t)p->pq->PQntuples(res);
 		out->ncols = (size_t)p->pq->PQnfields(res);
 		struct mg_rows_builder b = { 0 };
+		size_t bytes = 0;
+		for (size_t r = 0; r < out->nrows; r++)
+			for (size_t c = 0; c < out->ncols; c++)
+				bytes += (size_t)p->pq->PQgetlength(res, (int)r, (int)c) + 1;
+		mg_rows_builder_reserve(&b, out->nrows * out->ncols, bytes);
 		for (size_t r = 0; r < out->nrows; r++)
 			for (size_t c = 0; c < out->ncols; c++)
 				mg_rows_builder_add(&b,
