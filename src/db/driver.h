@@ -102,7 +102,8 @@ struct mg_db_ops {
 	int (*exec)(struct mg_db *db, const char *sql, struct mg_err *err);
 	/* Run sql with nparams text parameters; rows into *out when out is
 	 * not NULL (then release it with mg_rows_release). Statements are
-	 * prepared once per connection and reused. */
+	 * prepared per connection and reused (PostgreSQL: from their second
+	 * use; SQLite: from their first). */
 	int (*query)(struct mg_db *db, const char *sql, int nparams,
 		     const char *const *params, struct mg_rows *out,
 		     struct mg_err *err);
