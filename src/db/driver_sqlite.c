@@ -8,6 +8,17 @@
  * ledger inside that transaction, so a runner that waited finds the
  * migration applied and skips it.
  *
+ * Journal: a connection that writes (not opts.readonly) and finds the
+ * database in rollback-journal mode DELETE switches itself to TRUNCATE
+ * (per connection; SQLite stores only WAL in the file): the -journal file is
+ * kept and emptied at each commit instead of created and deleted, and under
+ * synchronous=FULL the emptying is synced, which DELETE mode does for the
+ * unlink only under EXTRA. The user's synchronous setting is kept. Any
+ * other mode (WAL, MEMORY, OFF, PERSIST, TRUNCATE) is left alone, and so is
+ * a failure to switch. Close switches back to DELETE, which removes the
+ * empty -journal, unless a migration changed the mode meanwhile.
+ * docs/internals/drivers.md has the measurements.
+ *
  * PRAGMA foreign_keys and every other PRAGMA keep the user's settings.
  */
 #include "driver.h"
@@ -38,6 +49,8 @@ struct sq {
 	bool told;               /* busy handler: notice printed */
 	struct cached cache[NCACHE];
 	size_t ncache;
+	bool jtruncate;          /* switched journal_mode DELETE -> TRUNCATE
+				    at open; switched back at close */
 };
 
 static struct sq *SQ(struct mg_db *db)
@@ -175,6 +188,58 @@ static int busy(void *arg, int count)
 	return 1;
 }
 
+/* PRAGMA main.journal_mode (set: the new mode, or NULL to read it): true
+ * when SQLite answered with want. Any error is false. */
+static bool journal_mode_is(sqlite3 *h, const char *set, const char *want)
+{
+	char sql[64];
+	sqlite3_stmt *st = NULL;
+	bool is = false;
+
+	snprintf(sql, sizeof(sql), "PRAGMA main.journal_mode%s%s",
+		 set ? " = " : "", set ? set : "");
+	if (sqlite3_prepare_v2(h, sql, -1, &st, NULL) != SQLITE_OK || !st) {
+		sqlite3_finalize(st);
+		return false;
+	}
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		const char *m = (const char *)sqlite3_column_text(st, 0);
+		is = m && !sqlite3_stricmp(m, want);
+	}
+	sqlite3_finalize(st);
+	return is;
+}
+
+/* At open, for a connection that writes: DELETE -> TRUNCATE (see the top
+ * of the file). A database that is read-only for us gains nothing. */
+static void journal_truncate(struct sq *q)
+{
+	if (sqlite3_db_readonly(q->h, "main") != 0)
+		return;
+	if (!journal_mode_is(q->h, NULL, "delete"))
+		return;
+	q->jtruncate = journal_mode_is(q->h, "TRUNCATE", "truncate");
+}
+
+/* At close: back to DELETE, which removes the empty -journal, unless a
+ * migration changed the mode (to WAL, say). Best effort, errors ignored.
+ * A transaction still open is rolled back first, as closing would (the
+ * mode cannot change inside one). SQLite deletes the journal only under
+ * the database's RESERVED lock: while another writer holds it, the journal
+ * stays for that writer. A hot journal (this connection's after an I/O
+ * error such as a full disk, or a dead writer's) is rolled back before it
+ * is deleted: SQLite's own recovery on taking the read lock. */
+static void journal_restore(struct sq *q)
+{
+	if (!q->jtruncate)
+		return;
+	q->jtruncate = false;
+	if (!sqlite3_get_autocommit(q->h))
+		sqlite3_exec(q->h, "ROLLBACK", NULL, NULL, NULL);
+	if (journal_mode_is(q->h, NULL, "truncate"))
+		(void)journal_mode_is(q->h, "DELETE", "delete");
+}
+
 static void sq_close(struct mg_db *db)
 {
 	struct sq *q = SQ(db);
@@ -183,6 +248,7 @@ static void sq_close(struct mg_db *db)
 		sqlite3_finalize(q->cache[i].st);
 		free(q->cache[i].sql);
 	}
+	journal_restore(q);
 	sqlite3_close_v2(q->h);
 	free(q->path);
 	free(q);
@@ -239,6 +305,8 @@ static int sq_open(struct mg_db **out, const struct mg_dburl *url,
 		sq_close(&q->base);
 		return MG_EDB;
 	}
+	if (!q->opts.readonly)
+		journal_truncate(q);
 	*out = &q->base;
 	return 0;
 }
