@@ -42,6 +42,10 @@ for ((i = 1; i <= N; i++)); do
 	expect_eq 5000 "$(sqlite_q "$db" "SELECT count(*) FROM t$i")" "rows in t$i (applied once)"
 done
 t_log "runners that applied something: $(grep -l '^applied ' "$d"/out.* | wc -l) of $P"
+# each runner writes in journal_mode=TRUNCATE and switches back to DELETE as
+# it closes (which removes the -journal once no other writer holds the
+# write lock): after the last one, none is left
+[[ ! -e $db-journal ]] || t_fail "a -journal is left after the concurrent runs"
 
 # another process holds the write lock: the runner waits, says who, goes on
 mig_sections "$m" 0100 late "CREATE TABLE late (x INTEGER);" "DROP TABLE late;"
@@ -99,5 +103,6 @@ expect_contains "$ERR" "[lock-timeout]"
 expect_contains "$ERR" "lock_wait"
 wait "$hp"
 expect_eq 0 "$(sqlite_q "$db" "SELECT count(*) FROM schema_migrations WHERE version = '0101'")" "not applied after giving up"
+[[ ! -e $db-journal ]] || t_fail "a -journal is left after the lock timeout"
 
 t_done

@@ -3,6 +3,13 @@
 # a real SQLite file: a migration is never applied without its ledger row
 # nor recorded without being applied (every migration creates a table: for
 # each version, table exists <=> ledger row exists). Then a rerun completes.
+# migrate writes in journal_mode=TRUNCATE (the -journal is kept, emptied at
+# each commit). A kill mid-migration leaves a journal: hot once SQLite has
+# synced it (its header then starts with the journal magic; the database
+# file may have been written), which the next reader (status here) rolls
+# back; before that its header is zeros and the database file untouched,
+# and SQLite ignores it. A kill between commits leaves an empty one. After
+# the final rerun no -journal is left.
 here=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)
 source "$here/../lib/common.sh"
 source "$here/run_helpers.bash"
@@ -46,7 +53,15 @@ per_ms=$(( ($(date +%s%N) - t0) / 1000000 / N ))
 ((per_ms > 0)) || per_ms=1
 t_log "one migration takes about $per_ms ms here"
 
+# is_hot FILE: the journal exists and its first byte is not zero (SQLite's
+# test for a hot journal)
+is_hot() {
+	[[ -s $1 ]] && [[ $(od -An -tx1 -N1 -- "$1" | tr -d ' \n') != 00 ]]
+}
 hits=0
+hot=0    # kills that left a hot journal
+cold=0   # ... a journal not synced yet (header zeros)
+empty=0  # ... an empty one
 for ((r = 1; r <= ROUNDS; r++)); do
 	applied=$(sqlite_q "$db" "SELECT count(*) FROM schema_migrations" 2>/dev/null || echo 0)
 	if ((applied == N)) || { ((applied > 0)) && ((RANDOM % 3 == 0)); }; then
@@ -69,13 +84,21 @@ for ((r = 1; r <= ROUNDS; r++)); do
 		hits=$((hits + 1))
 	fi
 	wait "$pid" 2>/dev/null || true
+	if is_hot "$db-journal"; then
+		hot=$((hot + 1))
+	elif [[ -s $db-journal ]]; then
+		cold=$((cold + 1))
+	elif [[ -e $db-journal ]]; then
+		empty=$((empty + 1))
+	fi
 	# status reads a database a writer died in (hot journal) before
 	# anything else touches it
 	"$MIGRATE_BIN" status --dir "$m" --database-url "$U" >"$d/status" 2>&1 ||
 		t_fail "round $r: status after kill -9 failed: $(cat "$d/status")"
+	! is_hot "$db-journal" || t_fail "round $r: a hot journal is still there after status"
 	check "$r (${cmd[*]})"
 done
-t_log "$hits of $ROUNDS runs were killed mid-way"
+t_log "$hits of $ROUNDS runs were killed mid-way; left behind: $hot hot journals, $cold not synced yet, $empty empty"
 # downs often finish first; most ups are hit: a third is a real minimum
 ((hits >= ROUNDS / 3)) || t_fail "only $hits of $ROUNDS runs were killed while running"
 
@@ -85,5 +108,6 @@ check final
 expect_eq "$N" "$(sqlite_q "$db" "SELECT count(*) FROM schema_migrations WHERE state = 'applied' AND NOT dirty")" "all applied"
 expect_eq 120000 "$(sqlite_q "$db" "SELECT count(*) FROM t$N")" "rows of the last one"
 expect_eq ok "$(sqlite_q "$db" "PRAGMA integrity_check")" "integrity"
+[[ ! -e $db-journal ]] || t_fail "a -journal is left after the rerun ($(stat -c %s -- "$db-journal") bytes)"
 
 t_done
