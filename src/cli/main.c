@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "../db/driver.h"
 
 static const struct mg_cmd *const cmds[] = {
 	&mg_cmd_up, &mg_cmd_down, &mg_cmd_status, &mg_cmd_lint,
@@ -45,6 +46,7 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
+	mg_db_init();
 	name = argv[1];
 	if (!strcmp(name, "-h") || !strcmp(name, "--help") || !strcmp(name, "help")) {
 		if (argc > 2 && strcmp(name, "help") == 0) {

@@ -67,6 +67,11 @@ void mg_rows_builder_release(struct mg_rows_builder *b)
 	memset(b, 0, sizeof(*b));
 }
 
+void mg_db_init(void)
+{
+	mg_sqlite_init();
+}
+
 int mg_db_open(struct mg_db **out, const struct mg_dburl *url,
 	       const struct mg_db_opts *opts, struct mg_err *err)
 {

@@ -156,6 +156,14 @@ struct mg_db_ops {
 extern const struct mg_db_ops mg_driver_sqlite;
 extern const struct mg_db_ops mg_driver_pg;
 
+/* Process-wide settings of the database libraries, before any thread
+ * touches one (main calls it first): SQLite's memory statistics off, so
+ * its allocations take no global mutex (status: SQLite parses a 10,000-
+ * table schema on one thread while files are read on others). */
+void mg_db_init(void);
+/* For mg_db_init: the SQLite driver's part. */
+void mg_sqlite_init(void);
+
 /* Open the driver matching url->dialect. */
 int mg_db_open(struct mg_db **out, const struct mg_dburl *url,
 	       const struct mg_db_opts *opts, struct mg_err *err);

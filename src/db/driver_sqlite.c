@@ -254,10 +254,20 @@ static void sq_close(struct mg_db *db)
 	free(q);
 }
 
+void mg_sqlite_init(void)
+{
+	/* before sqlite3_initialize, or SQLITE_MISUSE: harmless, the
+	 * statistics then stay on */
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 static int sq_open(struct mg_db **out, const struct mg_dburl *url,
 		   const struct mg_db_opts *opts, struct mg_err *err)
 {
 	struct sq *q = mg_xcalloc(1, sizeof(*q));
+	/* opened with NOMUTEX: one thread uses the connection at a time
+	 * (status opens and reads it on the prefetch thread, which the main
+	 * thread joins), and sqlite3_interrupt (cancel) takes no mutex */
 	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
 	const char *path = url->path;
 	int rc;
@@ -278,13 +288,13 @@ static int sq_open(struct mg_db **out, const struct mg_dburl *url,
 			flags = SQLITE_OPEN_READWRITE;
 	}
 	q->path = mg_xstrdup(path);
-	rc = sqlite3_open_v2(path, &q->h, flags, NULL);
+	rc = sqlite3_open_v2(path, &q->h, flags | SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc != SQLITE_OK && q->opts.readonly && flags == SQLITE_OPEN_READWRITE) {
 		/* no write permission: plain read-only */
 		sqlite3_close_v2(q->h);
 		q->h = NULL;
 		flags = SQLITE_OPEN_READONLY;
-		rc = sqlite3_open_v2(path, &q->h, flags, NULL);
+		rc = sqlite3_open_v2(path, &q->h, flags | SQLITE_OPEN_NOMUTEX, NULL);
 	}
 	if (rc != SQLITE_OK) {
 		mg_err_set(err, MG_EDB, "cannot-connect",
