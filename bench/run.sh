@@ -593,7 +593,7 @@ if up:
         if not peers_ok and "dbmate" in r["case"]:
             continue
         per = ""
-        if re.search(r"migrate up \(\d+ pending\)|floor, (sqlite3 \.read|psql -f)|single-transaction|dbmate up", r["case"]):
+        if re.search(r"migrate up \(\d+ pending\)|floor, (sqlite3 \.read|psql -f)|default journal mode|single-transaction|dbmate up", r["case"]):
             per = "%.2f" % (r["wall"] * 1000 / n)
         rows_up.append({"figure": r["case"], "wall_s": r["wall"], "client_cpu_s": r["cpu"],
                         "ms_per_migration": float(per) if per else None})
