@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "../core/buf.h"
 #include "../core/xalloc.h"
 #include "directive.h"
 
@@ -17,6 +18,12 @@
 struct mg_sqlite_splitter {
 	sqlite3 *db;
 	int budget;
+	/* DDL validated but not replayed yet, each followed by a NUL: it
+	 * is replayed only when a later statement fails on a missing object
+	 * (then retried), or before seeding. A script that creates objects
+	 * nothing later refers to costs no replay (1,000 one-table migrations
+	 * in `up`: 0.05 s of 0.28 s CPU). */
+	struct mg_buf pending;
 };
 
 static int progress(void *arg)
@@ -28,6 +35,8 @@ static int progress(void *arg)
 struct mg_sqlite_splitter *mg_sqlite_splitter_new(void)
 {
 	struct mg_sqlite_splitter *sp = mg_xcalloc(1, sizeof(*sp));
+
+	mg_buf_init(&sp->pending);
 
 	if (sqlite3_open_v2(":memory:", &sp->db,
 			    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
@@ -43,10 +52,12 @@ void mg_sqlite_splitter_free(struct mg_sqlite_splitter *sp)
 	if (!sp)
 		return;
 	sqlite3_close_v2(sp->db);
+	mg_buf_release(&sp->pending);
 	free(sp);
 }
 
-void mg_sqlite_splitter_seed(struct mg_sqlite_splitter *sp, const char *sql)
+/* Run every statement of sql, ignoring errors. */
+static void run_all(struct mg_sqlite_splitter *sp, const char *sql)
 {
 	const char *p = sql;
 
@@ -69,6 +80,30 @@ void mg_sqlite_splitter_seed(struct mg_sqlite_splitter *sp, const char *sql)
 			break;
 		p = tail;
 	}
+}
+
+/* Replay the pending DDL; true when there was any. */
+static bool flush_pending(struct mg_sqlite_splitter *sp)
+{
+	size_t n = sp->pending.len;
+	char *sql;
+
+	if (!n)
+		return false;
+	sql = mg_buf_detach(&sp->pending, NULL);
+	mg_buf_init(&sp->pending);
+	/* one statement at a time: one that no longer prepares cannot make
+	 * the next one start in the wrong place */
+	for (size_t k = 0; k < n; k += strlen(sql + k) + 1)
+		run_all(sp, sql + k);
+	free(sql);
+	return true;
+}
+
+void mg_sqlite_splitter_seed(struct mg_sqlite_splitter *sp, const char *sql)
+{
+	flush_pending(sp);
+	run_all(sp, sql);
 }
 
 /* Skip blanks and comments. */
@@ -194,6 +229,14 @@ int mg_sqlite_split(struct mg_sqlite_splitter *sp, const struct mg_source *src,
 		size_t next = end;
 		int prc = sqlite3_prepare_v2(sp->db, s + i, -1, &st, &tail);
 
+		if (prc != SQLITE_OK && !is_syntax_error(sqlite3_errmsg(sp->db)) &&
+		    flush_pending(sp)) {
+			/* perhaps an object the pending DDL makes: replay, retry */
+			sqlite3_finalize(st);
+			st = NULL;
+			tail = NULL;
+			prc = sqlite3_prepare_v2(sp->db, s + i, -1, &st, &tail);
+		}
 		if (prc != SQLITE_OK) {
 			const char *msg = sqlite3_errmsg(sp->db);
 			bool incomplete = false;
@@ -221,9 +264,8 @@ int mg_sqlite_split(struct mg_sqlite_splitter *sp, const struct mg_source *src,
 				break; /* only trivia left */
 			next = (size_t)(tail - s);
 			if (is_ddl(s + i, next - i)) {
-				sp->budget = REPLAY_BUDGET;
-				while (sqlite3_step(st) == SQLITE_ROW)
-					;
+				mg_buf_add(&sp->pending, s + i, next - i);
+				mg_buf_addc(&sp->pending, '\0');
 			}
 		}
 		sqlite3_finalize(st);

@@ -10,7 +10,10 @@
  * column", "already exists", ...) is not, because the :memory: database does
  * not hold the target's schema. To catch more, the splitter replays the DDL
  * it validates (CREATE/ALTER/DROP, bounded in work) into its database, and
- * the caller may seed it with the target's schema first.
+ * the caller may seed it with the target's schema first. The replay waits
+ * until a later statement fails on something missing (then that statement
+ * is prepared again) or a seed comes: the same validation, without
+ * replaying DDL that nothing refers to.
  */
 #ifndef MG_SQLITE_SPLIT_H
 #define MG_SQLITE_SPLIT_H
