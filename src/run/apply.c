@@ -101,8 +101,8 @@ bool mg_apply_env_hint(struct mg_runner *r, struct mg_err *err, const char *done
 	case SQ_FULL:
 		mg_err_hint(err, "%s; the disk holding '%s' is full (or "
 				 "max_page_count was reached): free space, then run "
-				 "'migrate %s' again. A '%s-journal' left beside it is "
-				 "rolled back by the next open: do not delete it",
+				 "'migrate %s' again. If a '%s-journal' is left beside "
+				 "it, do not delete it: the next open rolls it back",
 			    done, path, verb, path);
 		return true;
 	case SQ_IOERR:
