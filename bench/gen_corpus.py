@@ -462,12 +462,22 @@ def gen_lint(outdir, nfiles, seed):
 
 # ------------------------------------------------------------------ up corpus
 
-def gen_up(outdir, n, start):
-    # The same files bench/runner.sh writes: version 20240000000000 + K.
+def gen_up(outdir, n, start, tables=0):
+    # The same files bench/runner.sh writes: version 20240000000000 + K,
+    # each creating table tK. With tables=T (a schema shaped like a real
+    # project's: many migrations, few tables), migrations 1..T create
+    # t1..tT and every later one adds a column to one of them in turn.
     os.makedirs(outdir, exist_ok=True)
     for k in range(start, start + n):
-        text = "-- migrate:up\nCREATE TABLE t%d (id int);\n\n-- migrate:down\nDROP TABLE t%d;\n" % (k, k)
-        with open(os.path.join(outdir, "%d_t%d.sql" % (20240000000000 + k, k)), "w",
+        if not tables or k <= tables:
+            name = "t%d" % k
+            text = "-- migrate:up\nCREATE TABLE t%d (id int);\n\n-- migrate:down\nDROP TABLE t%d;\n" % (k, k)
+        else:
+            t = (k - 1) % tables + 1
+            name = "t%d_c%d" % (t, k)
+            text = ("-- migrate:up\nALTER TABLE t%d ADD COLUMN c%d int;\n\n"
+                    "-- migrate:down\nALTER TABLE t%d DROP COLUMN c%d;\n" % (t, k, t, k))
+        with open(os.path.join(outdir, "%d_%s.sql" % (20240000000000 + k, name)), "w",
                   encoding="utf-8", newline="\n") as f:
             f.write(text)
     print("%d migrations" % n)
@@ -562,13 +572,15 @@ def main(argv):
     b.add_argument("dir")
     b.add_argument("--n", type=int, default=1000)
     b.add_argument("--start", type=int, default=1)
+    b.add_argument("--tables", type=int, default=0,
+                   help="create only this many tables; later migrations add columns to them")
     d = sub.add_parser("count")
     d.add_argument("paths", nargs="+")
     args = ap.parse_args(argv)
     if args.cmd == "lint":
         gen_lint(args.dir, args.files, args.seed)
     elif args.cmd == "up":
-        gen_up(args.dir, args.n, args.start)
+        gen_up(args.dir, args.n, args.start, args.tables)
     else:
         count(args.paths)
 
