@@ -103,7 +103,7 @@ median() {
 # also the median CPU time (user + system) of the client process and its
 # children, from bash's `times` (less sensitive to other load than wall
 # time; it excludes the PostgreSQL server's CPU)
-declare -A R C
+declare -A R C W
 ROWS=()
 # children's user+sys seconds from a saved `times` output (line 2)
 cpu_of() {
@@ -154,6 +154,7 @@ measure_rounds() {
 		key=${keys[i]}
 		R[$key]=$(median <"$tmp/times.$key")
 		C[$key]=$(median <"$tmp/cpus.$key")
+		W[$key]=$(paste -sd, "$tmp/times.$key")
 		ROWS+=("$key|${labels[i]}")
 		printf '  %-52s %8.4f s wall %8.4f s cpu  (runs: %s)\n' "${labels[i]}" "${R[$key]}" "${C[$key]}" \
 			"$(paste -sd' ' "$tmp/times.$key")" >&2
@@ -241,8 +242,8 @@ echo
 echo "Machine: $(nproc) CPUs, $cpu; $(uname -sr); load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "Command: bash bench/runner.sh $N (RUNS=$RUNS, STATUS_BIG=$STATUS_BIG); median of $RUNS runs, wall seconds"
 echo
-echo "| figure | wall s | client CPU s | wall ms per migration |"
-echo "|---|---:|---:|---:|"
+echo "| figure | wall s | client CPU s | wall ms per migration | each run, wall s |"
+echo "|---|---:|---:|---:|---|"
 for row in "${ROWS[@]}"; do
 	key=${row%%|*}
 	label=${row#*|}
@@ -250,5 +251,5 @@ for row in "${ROWS[@]}"; do
 	case $key in
 	*_up | *_floor | *_floor_delete | *_up1 | *_dbmate) per=$(awk -v t="${R[$key]}" -v n="$N" 'BEGIN { printf "%.2f", t * 1000 / n }') ;;
 	esac
-	printf '| %s | %.4f | %.4f | %s |\n' "$label" "${R[$key]}" "${C[$key]}" "$per"
+	printf '| %s | %.4f | %.4f | %s | %s |\n' "$label" "${R[$key]}" "${C[$key]}" "$per" "${W[$key]}"
 done
