@@ -345,6 +345,40 @@ static int send_begin(struct pg *p, struct mg_err *err)
 	return rc;
 }
 
+/* The results of a two-query pipeline (sent: both queries and the sync
+ * went out), then out of pipeline mode: *first and *second (owned, NULL
+ * when missing). After an error the rest is PGRES_PIPELINE_ABORTED up to
+ * the sync; each query's results end with a NULL. */
+static void pipeline_results(struct pg *p, bool sent, PGresult **first,
+			     PGresult **second)
+{
+	PGresult *r;
+	int stage = 0, nulls = 0;
+
+	*first = *second = NULL;
+	while (sent) {
+		r = p->pq->PQgetResult(p->conn);
+		if (!r) {
+			if (p->pq->PQstatus(p->conn) == CONNECTION_BAD || ++nulls > 3)
+				break;
+			stage++;
+			continue;
+		}
+		nulls = 0;
+		if (p->pq->PQresultStatus(r) == PGRES_PIPELINE_SYNC) {
+			p->pq->PQclear(r);
+			break;
+		}
+		if (stage == 0 && !*first)
+			*first = r;
+		else if (stage == 1 && !*second)
+			*second = r;
+		else
+			p->pq->PQclear(r);
+	}
+	p->pq->PQexitPipelineMode(p->conn);
+}
+
 /* The deferred BEGIN and one extended-protocol query in one pipeline: one
  * round trip where there were two. Returns the query's result (owned), or
  * NULL with err filled when BEGIN failed or the pipeline broke (then
@@ -353,8 +387,7 @@ static PGresult *begin_and_query(struct pg *p, const char *name, const char *sql
 				 int nparams, const char *const *params,
 				 struct mg_err *err)
 {
-	PGresult *r, *qres = NULL, *bres = NULL;
-	int stage = 0, nulls = 0; /* stage 0: BEGIN's result, 1: the query's */
+	PGresult *qres, *bres;
 	bool sent;
 
 	p->begin_pending = false;
@@ -373,29 +406,7 @@ static PGresult *begin_and_query(struct pg *p, const char *name, const char *sql
 		     : p->pq->PQsendQueryParams(p->conn, sql, nparams, NULL, params, NULL,
 					 NULL, 0)) == 1 &&
 	       p->pq->PQpipelineSync(p->conn) == 1;
-	/* results: BEGIN's, NULL, the query's, NULL, then the sync; after an
-	 * error the rest is PGRES_PIPELINE_ABORTED up to the sync */
-	while (sent) {
-		r = p->pq->PQgetResult(p->conn);
-		if (!r) {
-			if (p->pq->PQstatus(p->conn) == CONNECTION_BAD || ++nulls > 3)
-				break;
-			stage++;
-			continue;
-		}
-		nulls = 0;
-		if (p->pq->PQresultStatus(r) == PGRES_PIPELINE_SYNC) {
-			p->pq->PQclear(r);
-			break;
-		}
-		if (stage == 0 && !bres)
-			bres = r;
-		else if (stage == 1 && !qres)
-			qres = r;
-		else
-			p->pq->PQclear(r);
-	}
-	p->pq->PQexitPipelineMode(p->conn);
+	pipeline_results(p, sent, &bres, &qres);
 	memset(&p->base.last, 0, sizeof(p->base.last));
 	if (!sent || !res_ok(p, bres)) {
 		/* BEGIN failed (or never went out): report it as begin() would */
@@ -496,9 +507,9 @@ static int pg_query_commit(struct mg_db *db, const char *sql, int nparams,
 			   struct mg_err *err)
 {
 	struct pg *p = PG(db);
-	PGresult *r, *qres = NULL, *cres = NULL;
+	PGresult *qres, *cres;
 	const char *name;
-	int got = 0, nulls = 0, rc;
+	int rc;
 	bool sent;
 
 	*stage = 0;
@@ -520,29 +531,7 @@ static int pg_query_commit(struct mg_db *db, const char *sql, int nparams,
 						NULL, 0)) == 1 &&
 	       p->pq->PQsendQueryParams(p->conn, "COMMIT", 0, NULL, NULL, NULL, NULL, 0) == 1 &&
 	       p->pq->PQpipelineSync(p->conn) == 1;
-	/* results: the statement's, NULL, COMMIT's, NULL, then the sync;
-	 * after an error the rest is PGRES_PIPELINE_ABORTED up to the sync */
-	while (sent) {
-		r = p->pq->PQgetResult(p->conn);
-		if (!r) {
-			if (p->pq->PQstatus(p->conn) == CONNECTION_BAD || ++nulls > 3)
-				break;
-			got++;
-			continue;
-		}
-		nulls = 0;
-		if (p->pq->PQresultStatus(r) == PGRES_PIPELINE_SYNC) {
-			p->pq->PQclear(r);
-			break;
-		}
-		if (got == 0 && !qres)
-			qres = r;
-		else if (got == 1 && !cres)
-			cres = r;
-		else
-			p->pq->PQclear(r);
-	}
-	p->pq->PQexitPipelineMode(p->conn);
+	pipeline_results(p, sent, &qres, &cres);
 	memset(&db->last, 0, sizeof(db->last));
 	rc = 0;
 	if (!sent || !res_ok(p, qres)) {
