@@ -408,26 +408,25 @@ if want status; then
 	wide=$tmp/status-corpus-wide
 	python3 "$bench_dir/gen_corpus.py" up "$wide" --n "$STATUS_N" --tables "$STATUS_TABLES" >/dev/null
 	echo "bench: status: $STATUS_N applied migrations" >&2
-	# wide_case DB URL: status over $wide, migrate only, in URL's database
-	wide_case() {
-		"$M" up --single-transaction --dir "$wide" --database-url "$2" \
-			>"$logs/status-seed-wide-$1.txt" 2>&1 || {
-			echo "bench: seeding the $1 ledger ($STATUS_TABLES tables) failed:" >&2
-			tail "$logs/status-seed-wide-$1.txt" >&2
+	# seed TAG DIR URL: apply DIR's migrations to URL (not timed)
+	seed() {
+		"$M" up --single-transaction --dir "$2" --database-url "$3" \
+			>"$logs/status-seed-$1.txt" 2>&1 || {
+			echo "bench: seeding the $1 ledger failed:" >&2
+			tail "$logs/status-seed-$1.txt" >&2
 			exit 1
 		}
+	}
+	# wide_case TAG URL: status over $wide, migrate only, in URL's database
+	wide_case() {
+		seed "$1-wide" "$wide" "$2"
 		cmd_m=("$M" status --dir "$wide" --database-url "$2")
 		cmd_d=()
 	}
 
 	# SQLite
 	sq=$tmp/status.sqlite3
-	"$M" up --single-transaction --dir "$big" --database-url "sqlite:$sq" \
-		>"$logs/status-seed-sqlite.txt" 2>&1 || {
-		echo "bench: seeding the SQLite ledger failed:" >&2
-		tail "$logs/status-seed-sqlite.txt" >&2
-		exit 1
-	}
+	seed sqlite "$big" "sqlite:$sq"
 	cmd_m=("$M" status --dir "$big" --database-url "sqlite:$sq")
 	cmd_d=()
 	if [[ -n $DBMATE ]]; then
@@ -449,12 +448,7 @@ if want status; then
 	# PostgreSQL
 	start_pg
 	pg_url=$(pg_new_db status_migrate)
-	"$M" up --single-transaction --dir "$big" --database-url "$pg_url" \
-		>"$logs/status-seed-pg.txt" 2>&1 || {
-		echo "bench: seeding the PostgreSQL ledger failed:" >&2
-		tail "$logs/status-seed-pg.txt" >&2
-		exit 1
-	}
+	seed pg "$big" "$pg_url"
 	cmd_m=("$M" status --dir "$big" --database-url "$pg_url")
 	cmd_d=()
 	if [[ -n $DBMATE ]]; then
