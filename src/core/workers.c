@@ -6,6 +6,8 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 
+#include "xalloc.h"
+
 #define MAX_THREADS 8
 #define CHUNK 16
 
@@ -36,7 +38,7 @@ unsigned mg_workers_count(void)
 }
 
 struct pool {
-	size_t n;
+	size_t n, chunk;
 	atomic_size_t next;
 	void (*fn)(void *arg, size_t i);
 	void *arg;
@@ -47,8 +49,8 @@ static void *drain(void *p_)
 	struct pool *p = p_;
 
 	for (;;) {
-		size_t i = atomic_fetch_add(&p->next, CHUNK);
-		size_t end = i + CHUNK < p->n ? i + CHUNK : p->n;
+		size_t i = atomic_fetch_add(&p->next, p->chunk);
+		size_t end = i + p->chunk < p->n ? i + p->chunk : p->n;
 		if (i >= p->n)
 			break;
 		for (; i < end; i++)
@@ -57,24 +59,35 @@ static void *drain(void *p_)
 	return NULL;
 }
 
-void mg_workers_run(size_t n, size_t min_per_thread,
-		    void (*fn)(void *arg, size_t i), void *arg)
+void mg_workers_run_on(unsigned threads, size_t chunk, size_t n,
+		       void (*fn)(void *arg, size_t i), void *arg)
 {
-	struct pool p = { .n = n, .fn = fn, .arg = arg };
-	pthread_t th[MAX_THREADS];
-	unsigned want = mg_workers_count(), got = 0;
+	struct pool p = { .n = n, .chunk = chunk ? chunk : 1, .fn = fn, .arg = arg };
+	pthread_t *th = NULL;
+	unsigned got = 0;
 
 	atomic_init(&p.next, 0);
-	if (min_per_thread < 1)
-		min_per_thread = 1;
-	if (want > n / min_per_thread)
-		want = (unsigned)(n / min_per_thread);
+	if (threads > 1)
+		th = mg_xcalloc(threads - 1, sizeof(*th));
 	/* the caller is one of the threads; a thread that cannot be
 	 * created leaves its share to the others */
-	for (unsigned k = 1; k < want; k++)
+	for (unsigned k = 1; k < threads; k++)
 		if (pthread_create(&th[got], NULL, drain, &p) == 0)
 			got++;
 	drain(&p);
 	for (unsigned k = 0; k < got; k++)
 		pthread_join(th[k], NULL);
+	free(th);
+}
+
+void mg_workers_run(size_t n, size_t min_per_thread,
+		    void (*fn)(void *arg, size_t i), void *arg)
+{
+	unsigned want = mg_workers_count();
+
+	if (min_per_thread < 1)
+		min_per_thread = 1;
+	if (want > n / min_per_thread)
+		want = (unsigned)(n / min_per_thread);
+	mg_workers_run_on(want, CHUNK, n, fn, arg);
 }

@@ -25,5 +25,9 @@ unsigned mg_workers_count(void);
  * than min_per_thread items per thread are not worth a thread. */
 void mg_workers_run(size_t n, size_t min_per_thread,
 		    void (*fn)(void *arg, size_t i), void *arg);
+/* The same on exactly `threads` threads (the caller included; 0 or 1:
+ * inline), handing out `chunk` indexes at a time. */
+void mg_workers_run_on(unsigned threads, size_t chunk, size_t n,
+		       void (*fn)(void *arg, size_t i), void *arg);
 
 #endif

@@ -440,9 +440,6 @@ struct group {
 struct run {
 	const struct mg_lint_opts *o;
 	struct group *g;
-	size_t ng;
-	size_t next;
-	pthread_mutex_t mu;
 };
 
 /* ---- parsing ahead -------------------------------------------------------
@@ -1283,19 +1280,12 @@ static void run_group(const struct mg_lint_opts *o, struct group *g)
 	mg_engine_free(e);
 }
 
-static void *worker(void *arg)
+/* mg_workers_run_on's job i: directory group i */
+static void run_group_i(void *arg, size_t i)
 {
 	struct run *r = arg;
 
-	for (;;) {
-		size_t i;
-		pthread_mutex_lock(&r->mu);
-		i = r->next++;
-		pthread_mutex_unlock(&r->mu);
-		if (i >= r->ng)
-			return NULL;
-		run_group(r->o, &r->g[i]);
-	}
+	run_group(r->o, &r->g[i]);
 }
 
 static void group_release(struct group *g)
@@ -1406,8 +1396,6 @@ int mg_lint_paths(const char *const *paths, size_t npaths,
 	size_t ng = 0, capg = 0;
 	struct run r;
 	long nthreads, ncpu;
-	pthread_t th[64];
-	size_t nth = 0;
 
 	(void)err;
 	memset(res, 0, sizeof(*res));
@@ -1464,11 +1452,8 @@ int mg_lint_paths(const char *const *paths, size_t npaths,
 		free(mdir);
 	}
 
-	memset(&r, 0, sizeof(r));
 	r.o = o;
 	r.g = gs;
-	r.ng = ng;
-	pthread_mutex_init(&r.mu, NULL);
 	ncpu = o->jobs > 0 ? o->jobs : (long)mg_cpus_available();
 	if (ncpu < 1)
 		ncpu = 1;
@@ -1480,13 +1465,7 @@ int mg_lint_paths(const char *const *paths, size_t npaths,
 	/* CPUs no directory walk uses parse ahead for the walks */
 	for (size_t k = 0; nthreads > 0 && k < ng; k++)
 		gs[k].helpers = (int)((ncpu - nthreads) / nthreads);
-	for (long t = 1; t < nthreads; t++)
-		if (pthread_create(&th[nth], NULL, worker, &r) == 0)
-			nth++;
-	worker(&r);
-	for (size_t t = 0; t < nth; t++)
-		pthread_join(th[t], NULL);
-	pthread_mutex_destroy(&r.mu);
+	mg_workers_run_on((unsigned)nthreads, 1, ng, run_group_i, &r);
 
 	for (size_t k = 0; k < ng; k++) {
 		struct group *g = &gs[k];
