@@ -136,23 +136,30 @@ static const unsigned char *take(struct cur *c, size_t n)
 	return r;
 }
 
-static uint64_t get_u64(struct cur *c)
+/* The next n bytes into v (zeroes when they are not there). */
+static void get(struct cur *c, void *v, size_t n)
 {
-	uint64_t v = 0;
-	const unsigned char *p = take(c, 8);
+	const unsigned char *p = take(c, n);
 
 	if (p)
-		memcpy(&v, p, 8);
+		memcpy(v, p, n);
+	else
+		memset(v, 0, n);
+}
+
+static uint64_t get_u64(struct cur *c)
+{
+	uint64_t v;
+
+	get(c, &v, sizeof(v));
 	return v;
 }
 
 static uint32_t get_u32(struct cur *c)
 {
-	uint32_t v = 0;
-	const unsigned char *p = take(c, 4);
+	uint32_t v;
 
-	if (p)
-		memcpy(&v, p, 4);
+	get(c, &v, sizeof(v));
 	return v;
 }
 
