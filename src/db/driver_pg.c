@@ -498,6 +498,19 @@ static int pg_commit(struct mg_db *db, struct mg_err *err)
 	return rc;
 }
 
+/* query_commit one after the other: two round trips. */
+static int query_then_commit(struct mg_db *db, const char *sql, int nparams,
+			     const char *const *params, int *stage,
+			     struct mg_err *err)
+{
+	int rc = pg_query(db, sql, nparams, params, NULL, err);
+
+	if (rc)
+		return rc;
+	*stage = 1;
+	return pg_commit(db, err);
+}
+
 /* The ledger row and COMMIT in one pipeline: one round trip where there
  * were two (per migration). An error in the statement aborts the pipeline,
  * so COMMIT is skipped and the transaction stays open (aborted) for the
@@ -513,18 +526,14 @@ static int pg_query_commit(struct mg_db *db, const char *sql, int nparams,
 	bool sent;
 
 	*stage = 0;
+	/* BEGIN not sent yet: begin_and_query sends it with the row */
+	if (p->begin_pending)
+		return query_then_commit(db, sql, nparams, params, stage, err);
 	name = prepared(p, sql, nparams, err);
 	if (name && !*name)
 		return err ? err->code : MG_EDB;
-	if (p->begin_pending ||
-	    p->pq->PQenterPipelineMode(p->conn) != 1) {
-		/* BEGIN not sent yet (begin_and_query's job), or no pipeline
-		 * here: one after the other */
-		if ((rc = pg_query(db, sql, nparams, params, NULL, err)))
-			return rc;
-		*stage = 1;
-		return pg_commit(db, err);
-	}
+	if (p->pq->PQenterPipelineMode(p->conn) != 1) /* libpq < 14 */
+		return query_then_commit(db, sql, nparams, params, stage, err);
 	sent = (name ? p->pq->PQsendQueryPrepared(p->conn, name, nparams, params, NULL,
 						  NULL, 0)
 		     : p->pq->PQsendQueryParams(p->conn, sql, nparams, NULL, params, NULL,
@@ -534,7 +543,14 @@ static int pg_query_commit(struct mg_db *db, const char *sql, int nparams,
 	pipeline_results(p, sent, &qres, &cres);
 	memset(&db->last, 0, sizeof(db->last));
 	rc = 0;
-	if (!sent || !res_ok(p, qres)) {
+	if (sent && !res_ok(p, qres) && p->pq->PQstatus(p->conn) == CONNECTION_BAD) {
+		/* the connection went with COMMIT already sent: whether the
+		 * server committed is unknown, which is a commit failure
+		 * (the caller says "may or may not have committed") */
+		rc = res_fail(p, qres, err);
+		*stage = 1;
+		db->in_tx = false;
+	} else if (!sent || !res_ok(p, qres)) {
 		rc = res_fail(p, sent ? qres : NULL, err);
 	} else {
 		*stage = 1;

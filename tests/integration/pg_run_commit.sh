@@ -71,6 +71,31 @@ expect_eq "0001|applied|f
 0002|applied|f
 0003|applied|f" "$(ledger)" "ledger after the second rerun"
 
+# ---- the connection dies while the row is written: COMMIT was already
+# sent with it, so whether it committed is unknown to migrate; it must not
+# claim a rollback, and status and a rerun sort it out
+mig_sections "$m" 0004 gone \
+	"CREATE TABLE t4 (a int);
+CREATE FUNCTION end_session() RETURNS trigger LANGUAGE plpgsql AS \$\$
+BEGIN PERFORM pg_terminate_backend(pg_backend_pid()); RETURN NEW; END \$\$;
+CREATE TRIGGER end_session BEFORE INSERT ON schema_migrations
+  FOR EACH ROW EXECUTE FUNCTION end_session();" \
+	"DROP TABLE t4;"
+expect_exit 3 M up --dir "$m" --database-url "$url"
+expect_contains "$ERR" "lost the connection to the database while committing '0004_gone.sql'"
+expect_contains "$ERR" "may or may not have committed"
+expect_not_contains "$ERR" "rolled the transaction back"
+expect_eq "0001|applied|f
+0002|applied|f
+0003|applied|f" "$(ledger)" "ledger after the lost connection (the server rolled back)"
+mig_sections "$m" 0004 gone "CREATE TABLE t4 (a int);" "DROP TABLE t4;"
+expect_exit 0 M up --dir "$m" --database-url "$url"
+expect_eq "0001|applied|f
+0002|applied|f
+0003|applied|f
+0004|applied|f" "$(ledger)" "ledger after the rerun of 0004"
+expect_exit 0 M down --dir "$m" --database-url "$url"
+
 # ---- and down goes through the same path (DELETE of the row + COMMIT)
 expect_exit 0 M down --dir "$m" --database-url "$url"
 expect_eq "0001|applied|f
