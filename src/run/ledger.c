@@ -234,6 +234,7 @@ int mg_ledger_read(struct mg_ledger *l, struct mg_ledger_rows *out,
 	for (size_t i = 0; i < r.nrows; i++)
 		fill_row(&out->v[out->n++], &r, i, false);
 	out->text = r.text;
+	out->borrowed = true;
 	r.text = NULL;
 	mg_rows_release(&r);
 	return 0;
@@ -280,8 +281,7 @@ void mg_ledger_row_release(struct mg_ledger_row *r)
 
 void mg_ledger_rows_release(struct mg_ledger_rows *rows)
 {
-	/* read rows borrow their strings from text; others own them */
-	for (size_t i = 0; !rows->text && i < rows->n; i++)
+	for (size_t i = 0; !rows->borrowed && i < rows->n; i++)
 		mg_ledger_row_release(&rows->v[i]);
 	free(rows->text);
 	free(rows->v);

@@ -57,6 +57,8 @@ struct mg_ledger_rows {
 	size_t n, cap;
 	char *text;  /* owned; from mg_ledger_read: the rows' strings point
 			into it (never free or replace them one by one) */
+	bool borrowed; /* mg_ledger_read's rows: their strings are not theirs
+			  (in text, or literals); other rows own them */
 };
 
 struct mg_ledger {

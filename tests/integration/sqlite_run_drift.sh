@@ -108,4 +108,12 @@ expect_exit 0 M status --check --dir "$m" --database-url "sqlite:$a"
 expect_exit 0 M up --dir "$m" --database-url "sqlite:$d/custom.db" --migrations-table "my ledger"
 expect_eq 4 "$(sqlite_q "$d/custom.db" 'SELECT count(*) FROM "my ledger"')" "custom ledger table"
 
+# an adopted ledger whose every cell of a row is NULL (SQLite lets a TEXT
+# PRIMARY KEY hold NULL): read, reported as missing, nothing freed twice
+sqlite3 "$d/nullrow.db" "CREATE TABLE schema_migrations (version TEXT PRIMARY KEY); INSERT INTO schema_migrations VALUES (NULL);"
+expect_exit 0 M status --dir "$m" --database-url "sqlite:$d/nullrow.db"
+expect_contains "$OUT" "1 missing"
+expect_exit 1 M up --dir "$m" --database-url "sqlite:$d/nullrow.db"
+expect_contains "$ERR" "[missing-migration-file]"
+
 t_done
