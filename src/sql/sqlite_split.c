@@ -85,18 +85,16 @@ static void run_all(struct mg_sqlite_splitter *sp, const char *sql)
 /* Replay the pending DDL; true when there was any. */
 static bool flush_pending(struct mg_sqlite_splitter *sp)
 {
+	const char *sql = sp->pending.buf;
 	size_t n = sp->pending.len;
-	char *sql;
 
 	if (!n)
 		return false;
-	sql = mg_buf_detach(&sp->pending, NULL);
-	mg_buf_init(&sp->pending);
 	/* one statement at a time: one that no longer prepares cannot make
-	 * the next one start in the wrong place */
+	 * the next one start in the wrong place (run_all leaves pending be) */
 	for (size_t k = 0; k < n; k += strlen(sql + k) + 1)
 		run_all(sp, sql + k);
-	free(sql);
+	mg_buf_reset(&sp->pending);
 	return true;
 }
 
