@@ -7,7 +7,6 @@
 
 #include "../core/buf.h"
 #include "../run/runner.h"
-#include "../run/signals.h"
 #include "cmd.h"
 #include "common.h"
 
@@ -277,9 +276,8 @@ static int run(int argc, char **argv)
 	/* the process ends right after this: the set, the ledger rows and
 	 * the plan go with it (MG_FREE_AT_EXIT, common.h); the connection is
 	 * always closed (PostgreSQL gets its Terminate), by the thread above
-	 * or here when no thread could be started */
-	mg_signals_set_db(NULL);
-	mg_signals_restore();
+	 * or here when no thread could be started (status installs no
+	 * signal handlers: nothing of mg_runner_close is needed) */
 	mg_db_close(ctx.db); /* when no thread could close it */
 	ctx.db = NULL;
 	return rc;

@@ -42,8 +42,7 @@ void mg_prefetch_start(struct mg_prefetch *p, const struct mg_dburl *url,
 	atomic_store(&abandoned, false);
 	caller_stop = opts->stop;
 	p->opts.stop = stop;
-	p->threaded = pthread_create(&p->th, NULL, work, p) == 0;
-	if (!p->threaded) {
+	if (pthread_create(&p->th, NULL, work, p) != 0) {
 		work(p);
 		p->joined = true;
 	}
@@ -51,7 +50,7 @@ void mg_prefetch_start(struct mg_prefetch *p, const struct mg_dburl *url,
 
 void mg_prefetch_join(struct mg_prefetch *p)
 {
-	if (p->threaded && !p->joined)
+	if (!p->joined)
 		pthread_join(p->th, NULL);
 	p->joined = true;
 }

@@ -36,7 +36,7 @@ struct mg_prefetch {
 	struct mg_ledger_rows rows;  /* owned until taken */
 	/* the thread */
 	pthread_t th;
-	bool threaded, joined;
+	bool joined;                 /* no thread to wait for (any more) */
 };
 
 /* Start connecting to url (opts as for mg_db_open; opts->stop is still
