@@ -1025,12 +1025,13 @@ static int read_file(struct loader *ld, struct job *j, int k, char **pathp,
 	j->hit[k] = -1;
 	if (ld->cache) {
 		const char *rel = rel_path(ld->set->dir, path);
+		long h = mg_sumcache_find(ld->cache, rel);
 		/* relative to the open directory: one name looked up, not
 		 * the directory's path again for each of 10,000 files */
-		if (mg_sumcache_has(ld->cache, rel) &&
+		if (h >= 0 &&
 		    (ld->dirfd >= 0 ? fstatat(ld->dirfd, rel, &st, 0) : stat(path, &st)) == 0) {
 			mg_sumcache_key_of(&j->key[k], &st);
-			j->hit[k] = mg_sumcache_lookup(ld->cache, rel, &j->key[k], mode,
+			j->hit[k] = mg_sumcache_lookup(ld->cache, h, &j->key[k], mode,
 						       ld->now_ns, e);
 		}
 		if (j->hit[k] >= 0) {

@@ -348,16 +348,14 @@ static int cmp_rel(const void *k, const void *r)
 	return strcmp(k, ((const struct rec *)r)->rel);
 }
 
-static const struct rec *find(const struct mg_sumcache *c, const char *rel)
+long mg_sumcache_find(const struct mg_sumcache *c, const char *rel)
 {
-	if (!c || !c->nold)
-		return NULL;
-	return bsearch(rel, c->old, c->nold, sizeof(*c->old), cmp_rel);
-}
+	const struct rec *r;
 
-bool mg_sumcache_has(const struct mg_sumcache *c, const char *rel)
-{
-	return find(c, rel) != NULL;
+	if (!c || !c->nold)
+		return -1;
+	r = bsearch(rel, c->old, c->nold, sizeof(*c->old), cmp_rel);
+	return r ? (long)(r - c->old) : -1;
 }
 
 static bool racy(const struct mg_sumcache_key *k, int64_t now_ns)
@@ -378,12 +376,13 @@ static void script_out(struct mg_sumcache_script *s, unsigned f,
 		s->checksum[0] = '\0';
 }
 
-long mg_sumcache_lookup(const struct mg_sumcache *c, const char *rel,
+long mg_sumcache_lookup(const struct mg_sumcache *c, long handle,
 			const struct mg_sumcache_key *key,
 			enum mg_sumcache_mode mode, int64_t now_ns,
 			struct mg_sumcache_entry *out)
 {
-	const struct rec *r = find(c, rel);
+	const struct rec *r = c && handle >= 0 && (size_t)handle < c->nold
+				      ? &c->old[handle] : NULL;
 
 	if (!r || r->mode != mode || racy(key, now_ns) ||
 	    r->key.size != key->size || r->key.mtime_ns != key->mtime_ns ||

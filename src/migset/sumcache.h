@@ -67,13 +67,14 @@ struct mg_sumcache *mg_sumcache_open(const char *dir);
 struct mg_sumcache *mg_sumcache_open_file(const char *cache_file,
 					  const char *dir_realpath);
 void mg_sumcache_key_of(struct mg_sumcache_key *k, const struct stat *st);
-/* Whether the file read had an entry for rel (so a stat is worth it). */
-bool mg_sumcache_has(const struct mg_sumcache *c, const char *rel);
-/* The entry recorded for rel (a path relative to the directory) when it
- * is still valid for key and mode: its handle (>= 0), with *out filled
- * (out->description lives as long as c); -1 otherwise. now_ns is the
- * current CLOCK_REALTIME. Read-only: safe from several threads at once. */
-long mg_sumcache_lookup(const struct mg_sumcache *c, const char *rel,
+/* The handle (>= 0) of the entry the file read had for rel (a path
+ * relative to the directory), or -1: without one a stat is not worth it. */
+long mg_sumcache_find(const struct mg_sumcache *c, const char *rel);
+/* Entry `handle` (from mg_sumcache_find; -1 is fine) when it is still
+ * valid for key and mode: the handle, with *out filled (out->description
+ * lives as long as c); -1 otherwise. now_ns is the current CLOCK_REALTIME.
+ * Read-only: safe from several threads at once. */
+long mg_sumcache_lookup(const struct mg_sumcache *c, long handle,
 			const struct mg_sumcache_key *key,
 			enum mg_sumcache_mode mode, int64_t now_ns,
 			struct mg_sumcache_entry *out);
