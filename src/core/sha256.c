@@ -99,19 +99,24 @@ void mg_sha256_final(struct mg_sha256 *s, uint8_t out[32])
 	}
 }
 
-void mg_sha256_hex(const void *data, size_t n, char hex[65])
+void mg_sha256_digest_hex(const uint8_t d[32], char hex[65])
 {
 	static const char digits[] = "0123456789abcdef";
-	struct mg_sha256 s;
-	uint8_t d[32];
-	int i;
 
-	mg_sha256_init(&s);
-	mg_sha256_update(&s, data, n);
-	mg_sha256_final(&s, d);
-	for (i = 0; i < 32; i++) {
+	for (int i = 0; i < 32; i++) {
 		hex[2 * i] = digits[d[i] >> 4];
 		hex[2 * i + 1] = digits[d[i] & 15];
 	}
 	hex[64] = '\0';
+}
+
+void mg_sha256_hex(const void *data, size_t n, char hex[65])
+{
+	struct mg_sha256 s;
+	uint8_t d[32];
+
+	mg_sha256_init(&s);
+	mg_sha256_update(&s, data, n);
+	mg_sha256_final(&s, d);
+	mg_sha256_digest_hex(d, hex);
 }

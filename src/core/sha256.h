@@ -19,5 +19,7 @@ void mg_sha256_update(struct mg_sha256 *s, const void *data, size_t n);
 void mg_sha256_final(struct mg_sha256 *s, uint8_t out[32]);
 /* Lowercase hex of SHA-256(data) into hex (65 bytes with the NUL). */
 void mg_sha256_hex(const void *data, size_t n, char hex[65]);
+/* Lowercase hex of a digest into hex (65 bytes with the NUL). */
+void mg_sha256_digest_hex(const uint8_t d[32], char hex[65]);
 
 #endif

@@ -21,7 +21,8 @@ unsigned mg_cpus_available(void)
 	return n < 1 ? 1 : (unsigned)n;
 }
 
-unsigned mg_workers_count(void)
+/* MIGRATE_THREADS, else the CPUs, at most MAX_THREADS (workers.h) */
+static unsigned workers_count(void)
 {
 	const char *e = getenv("MIGRATE_THREADS");
 	long n = 0;
@@ -83,7 +84,7 @@ void mg_workers_run_on(unsigned threads, size_t chunk, size_t n,
 void mg_workers_run(size_t n, size_t min_per_thread,
 		    void (*fn)(void *arg, size_t i), void *arg)
 {
-	unsigned want = mg_workers_count();
+	unsigned want = workers_count();
 
 	if (min_per_thread < 1)
 		min_per_thread = 1;

@@ -5,7 +5,9 @@
  * migration loader reads and checksums file i into slot i), so the
  * outcome does not depend on the thread count or on timing: callers
  * inspect the slots afterwards, in index order. The calling thread takes
- * part; at most mg_workers_count() threads run, and small n runs inline.
+ * part; at most MIGRATE_THREADS threads run when it is set (1 = no extra
+ * thread), else one per CPU this process may run on, at most 8; small n
+ * runs inline.
  * Indexes are handed out in chunks from an atomic counter.
  */
 #ifndef MG_WORKERS_H
@@ -16,10 +18,6 @@
 /* The CPUs this process may run on (its affinity mask; a container's
  * cpuset), at least 1. */
 unsigned mg_cpus_available(void);
-
-/* Threads to use: MIGRATE_THREADS when set (1 = no extra thread), else the
- * CPUs this process may run on, at most 8. */
-unsigned mg_workers_count(void);
 
 /* Run fn(arg, i) for each i < n; returns when all are done. Jobs of fewer
  * than min_per_thread items per thread are not worth a thread. */

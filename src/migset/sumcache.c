@@ -53,7 +53,8 @@ int64_t mg_sumcache_now_ns(void)
 	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
-bool mg_sumcache_disabled_by_env(void)
+/* MIGRATE_NO_CACHE set (not "" or "0") turns caching off */
+static bool disabled_by_env(void)
 {
 	const char *e = getenv("MIGRATE_NO_CACHE");
 	return e && *e && strcmp(e, "0");
@@ -86,17 +87,6 @@ static uint64_t fold(const unsigned char *p, size_t n)
 	h ^= (uint64_t)n;
 	h *= 0x9e3779b97f4a7c15ULL;
 	return h ^ (h >> 31);
-}
-
-static void to_hex(const unsigned char b[32], char hex[65])
-{
-	static const char d[] = "0123456789abcdef";
-
-	for (int i = 0; i < 32; i++) {
-		hex[2 * i] = d[b[i] >> 4];
-		hex[2 * i + 1] = d[b[i] & 15];
-	}
-	hex[64] = '\0';
 }
 
 static int nibble(char c)
@@ -326,7 +316,7 @@ struct mg_sumcache *mg_sumcache_open(const char *dir)
 	char *real, *cd, *file, hex[65];
 	struct mg_sumcache *c;
 
-	if (mg_sumcache_disabled_by_env())
+	if (disabled_by_env())
 		return NULL;
 	if (!(real = realpath(dir, NULL)))
 		return NULL;
@@ -371,7 +361,7 @@ static void script_out(struct mg_sumcache_script *s, unsigned f,
 	s->no_tx = f & F_NO_TX;
 	s->empty = f & F_EMPTY;
 	if (s->present)
-		to_hex(sum, s->checksum);
+		mg_sha256_digest_hex(sum, s->checksum);
 	else
 		s->checksum[0] = '\0';
 }

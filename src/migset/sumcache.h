@@ -91,8 +91,6 @@ void mg_sumcache_keep_new(struct mg_sumcache *c, const char *rel,
 int mg_sumcache_save(struct mg_sumcache *c, int64_t now_ns);
 void mg_sumcache_free(struct mg_sumcache *c);
 
-/* Whether MIGRATE_NO_CACHE turns caching off (set, not "" or "0"). */
-bool mg_sumcache_disabled_by_env(void);
 /* CLOCK_REALTIME in nanoseconds. */
 int64_t mg_sumcache_now_ns(void);
 
