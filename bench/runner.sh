@@ -98,11 +98,7 @@ median() {
 	sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.4f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 
-# measure KEY LABEL SETUP COMMAND: median wall time of RUNS runs of the
-# eval'd COMMAND (so it sees variables SETUP sets), SETUP before each run;
-# also the median CPU time (user + system) of the client process and its
-# children, from bash's `times` (less sensitive to other load than wall
-# time; it excludes the PostgreSQL server's CPU)
+# the figures: R wall median, C CPU median, W each run's wall (by key)
 declare -A R C W
 ROWS=()
 # children's user+sys seconds from a saved `times` output (line 2)
@@ -110,6 +106,11 @@ cpu_of() {
 	awk 'NR == 2 { split($1, u, "m"); split($2, s, "m");
 		printf "%.4f\n", u[1] * 60 + u[2] + s[1] * 60 + s[2] }' "$1"
 }
+# measure KEY LABEL SETUP COMMAND: median wall time of RUNS runs of the
+# eval'd COMMAND (so it sees variables SETUP sets), SETUP before each run;
+# also the median CPU time (user + system) of the client process and its
+# children, from bash's `times` (less sensitive to other load than wall
+# time; it excludes the PostgreSQL server's CPU)
 measure() { measure_rounds "$1|$2|$3|$4"; }
 # measure_rounds "KEY|LABEL|SETUP|COMMAND"...: the same for several figures
 # measured in rounds, each round running every figure once, the order
@@ -120,10 +121,10 @@ measure() { measure_rounds "$1|$2|$3|$4"; }
 # on this machine. Each run's wall time goes to stderr as well.
 measure_rounds() {
 	local -a keys=() labels=() setups=() cmds=()
-	local e k i j n t0 t1 c0 c1 key
+	local e k i j n t0 t1 c0 c1 key label setup cmd
 	for e in "$@"; do
-		IFS='|' read -r k i j n <<<"$e"
-		keys+=("$k") labels+=("$i") setups+=("$j") cmds+=("$n")
+		IFS='|' read -r key label setup cmd <<<"$e"
+		keys+=("$key") labels+=("$label") setups+=("$setup") cmds+=("$cmd")
 	done
 	n=${#keys[@]}
 	for key in "${keys[@]}"; do
