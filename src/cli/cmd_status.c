@@ -62,13 +62,16 @@ static void print_text(const struct mg_ctx *ctx, const struct mg_runner *r)
 		const struct mg_plan_item *it = &p->items[i];
 		const struct mg_migration *m = it->mig >= 0 ? &ctx->set.items[it->mig] : NULL;
 		const struct mg_ledger_row *row = it->row >= 0 ? &r->rows.v[it->row] : NULL;
-		const char *v = m ? m->version : row->version;
+		struct mg_buf vw = MG_BUF_INIT;
+		/* a version with no file comes from the ledger: any text */
+		const char *v = m ? m->version : mg_ledger_version_word(row->version, &vw);
 
 		/* "  %-8s %-14s  %-*.*s" without printf: 10,000 rows */
 		mg_buf_adds(&b, "  ");
 		pad(&b, mg_plan_state_name(it->state), 8, (size_t)-1);
 		mg_buf_addc(&b, ' ');
 		pad(&b, v, 14, (size_t)-1);
+		mg_buf_release(&vw);
 		mg_buf_adds(&b, "  ");
 		pad(&b, name_of(m, row), w, w);
 		if (row && row->applied_at) {

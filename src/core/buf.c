@@ -115,6 +115,25 @@ void mg_buf_add_sql_ident(struct mg_buf *b, const char *s)
 	add_quoted(b, s, '"');
 }
 
+void mg_buf_add_shell_word(struct mg_buf *b, const char *s)
+{
+	size_t plain = strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+				 "0123456789_.,:/@%+=-");
+
+	if (*s && !s[plain]) {
+		mg_buf_adds(b, s);
+		return;
+	}
+	mg_buf_addc(b, '\'');
+	for (; *s; s++) {
+		if (*s == '\'')
+			mg_buf_adds(b, "'\\''");
+		else
+			mg_buf_addc(b, *s);
+	}
+	mg_buf_addc(b, '\'');
+}
+
 void mg_buf_add_json_str(struct mg_buf *b, const char *s)
 {
 	const char *run = s; /* characters that need no escape, added at once */

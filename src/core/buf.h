@@ -32,6 +32,10 @@ void mg_buf_vaddf(struct mg_buf *b, const char *fmt, va_list ap);
 void mg_buf_add_sql_literal(struct mg_buf *b, const char *s);
 /* Append s quoted as a SQL identifier ("my""table"). */
 void mg_buf_add_sql_ident(struct mg_buf *b, const char *s);
+/* Append s as one POSIX shell word: unchanged when it is non-empty and
+ * made of [A-Za-z0-9_.,:/@%+=-] only, else single-quoted ('' when empty,
+ * ' as '\''), so a hint's command can be pasted as printed. */
+void mg_buf_add_shell_word(struct mg_buf *b, const char *s);
 /* Append s escaped for a JSON string body (no surrounding quotes). */
 void mg_buf_add_json_str(struct mg_buf *b, const char *s);
 /* Take ownership of the contents (never NULL); b is reset to empty. */

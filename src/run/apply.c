@@ -632,8 +632,9 @@ int mg_apply_dirty_error(struct mg_runner *r, const struct mg_ledger_row *row,
 {
 	bool reverting = row->state && !strcmp(row->state, MG_STATE_REVERTING);
 	long k = row->statements_done;
-	struct mg_buf d = MG_BUF_INIT, h = MG_BUF_INIT;
+	struct mg_buf d = MG_BUF_INIT, h = MG_BUF_INIT, w = MG_BUF_INIT;
 	const char *label = m ? m->label : row->version;
+	const char *vw = mg_ledger_version_word(row->version, &w);
 
 	if (st && k >= 0 && (size_t)k < st->n) {
 		unsigned line, col;
@@ -689,17 +690,18 @@ int mg_apply_dirty_error(struct mg_runner *r, const struct mg_ledger_row *row,
 	if (reverting)
 		mg_buf_addf(&h, "finish or undo the rollback by hand, then record the "
 			    "result with 'migrate mark %s --rolled-back' or "
-			    "'migrate mark %s --applied'", row->version, row->version);
+			    "'migrate mark %s --applied'", vw, vw);
 	else if (m)
 		mg_buf_addf(&h, "run 'migrate up --resume' to re-run it from statement "
 			    "%ld, or repair by hand and record the result with "
 			    "'migrate mark %s --applied' or 'migrate mark %s --rolled-back'",
-			    k + 1, row->version, row->version);
+			    k + 1, vw, vw);
 	else
 		mg_buf_addf(&h, "restore the file, or repair by hand and run "
-			    "'migrate mark %s --rolled-back'", row->version);
+			    "'migrate mark %s --rolled-back'", vw);
 	mg_err_hint(err, "%s", h.buf);
 	mg_buf_release(&d);
 	mg_buf_release(&h);
+	mg_buf_release(&w);
 	return MG_EREFUSED;
 }

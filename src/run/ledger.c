@@ -279,6 +279,13 @@ void mg_ledger_row_release(struct mg_ledger_row *r)
 	memset(r, 0, sizeof(*r));
 }
 
+const char *mg_ledger_version_word(const char *version, struct mg_buf *tmp)
+{
+	mg_buf_reset(tmp);
+	mg_buf_add_shell_word(tmp, version);
+	return tmp->buf;
+}
+
 void mg_ledger_rows_release(struct mg_ledger_rows *rows)
 {
 	for (size_t i = 0; !rows->borrowed && i < rows->n; i++)

@@ -108,6 +108,13 @@ int mg_ledger_get(struct mg_ledger *l, const char *version,
 void mg_ledger_row_release(struct mg_ledger_row *r);
 void mg_ledger_rows_release(struct mg_ledger_rows *rows);
 
+struct mg_buf;
+/* A recorded version as one shell word for messages, status lines and
+ * hints ("migrate mark '' --rolled-back"), built in tmp (release it):
+ * quoted only when it needs to be. An adopted ledger can hold any text,
+ * the empty string included. */
+const char *mg_ledger_version_word(const char *version, struct mg_buf *tmp);
+
 /* Command builders (out is initialised; release with mg_sqlcmd_release). */
 /* A row for a transactional migration applied in the current transaction. */
 void mg_ledger_cmd_insert_applied(const struct mg_ledger *l, struct mg_sqlcmd *out,

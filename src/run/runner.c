@@ -30,10 +30,21 @@ static const char *version_of(const struct mg_runner *r, size_t i)
 
 long mg_runner_find(const struct mg_runner *r, const char *version)
 {
-	for (size_t i = 0; i < r->plan.n; i++)
-		if (!mg_version_cmp(version_of(r, i), version))
+	/* Versions compare by their digit groups ("20240101" matches
+	 * "2024-01-01"), so text with no digits (an adopted ledger can hold
+	 * '' or 'init') would match any other such text: the exact text
+	 * wins, and text without digits matches only exactly. */
+	bool loose = strpbrk(version, "0123456789") != NULL;
+	long found = -1;
+
+	for (size_t i = 0; i < r->plan.n; i++) {
+		const char *v = version_of(r, i);
+		if (!strcmp(v, version))
 			return (long)i;
-	return -1;
+		if (loose && found < 0 && !mg_version_cmp(v, version))
+			found = (long)i;
+	}
+	return found;
 }
 
 /* The fields both ways of opening a runner set alike. */
@@ -166,12 +177,16 @@ static int check_plan(struct mg_runner *r, const struct mg_up_opts *o,
 			return MG_EREFUSED;
 		}
 		if (it->state == MG_PLAN_MISSING && !o->allow_missing) {
+			struct mg_buf w = MG_BUF_INIT;
+			const char *v = mg_ledger_version_word(row->version, &w);
+
 			mg_err_set(err, MG_EREFUSED, "missing-migration-file",
 				   "version %s is recorded as applied but its file is "
-				   "not in %s", row->version, r->set->dir);
+				   "not in %s", v, r->set->dir);
 			mg_err_hint(err, "restore the file, or pass --allow-missing, or "
 					 "remove the record with 'migrate mark %s "
-					 "--rolled-back'", row->version);
+					 "--rolled-back'", v);
+			mg_buf_release(&w);
 			return MG_EREFUSED;
 		}
 		if (it->out_of_order && !o->allow_out_of_order &&
@@ -229,10 +244,15 @@ int mg_runner_up_plan(struct mg_runner *r, const struct mg_up_opts *o,
 			if (m)
 				mg_stmts_release(&st);
 			mg_err_release(&pe);
-			if (o->resume && reverting)
+			if (o->resume && reverting) {
+				struct mg_buf w = MG_BUF_INIT;
+
 				mg_err_hint(err, "--resume continues an interrupted up only: "
 						 "finish the rollback by hand, then 'migrate mark "
-						 "%s --rolled-back'", row->version);
+						 "%s --rolled-back'",
+					    mg_ledger_version_word(row->version, &w));
+				mg_buf_release(&w);
+			}
 			return MG_EREFUSED;
 		}
 	}
@@ -560,11 +580,15 @@ int mg_runner_down(struct mg_runner *r, const struct mg_down_opts *o,
 		const struct mg_migration *m = mig_of(r, i);
 		const struct mg_ledger_row *row = row_of(r, i);
 		if (!m) {
+			struct mg_buf w = MG_BUF_INIT;
+			const char *vw = mg_ledger_version_word(row->version, &w);
+
 			rc = mg_err_set(err, MG_EREFUSED, "missing-migration-file",
 					"cannot roll back %s: its file is not in %s",
-					row->version, r->set->dir);
+					vw, r->set->dir);
 			mg_err_hint(err, "restore the file, or undo it by hand and run "
-					 "'migrate mark %s --rolled-back'", row->version);
+					 "'migrate mark %s --rolled-back'", vw);
+			mg_buf_release(&w);
 			goto out;
 		}
 		if (!m->down.present || m->down.empty) {
@@ -693,8 +717,14 @@ int mg_runner_mark(struct mg_runner *r, const char *version, bool applied,
 		r->db->ops->rollback(r->db, NULL);
 		return rc;
 	}
-	fprintf(r->out, "marked   %s as %s%s\n", m ? m->label : row->version,
-		applied ? "applied" : "rolled back",
-		row && row->dirty ? " (was dirty)" : "");
+	{
+		struct mg_buf w = MG_BUF_INIT;
+
+		fprintf(r->out, "marked   %s as %s%s\n",
+			m ? m->label : mg_ledger_version_word(row->version, &w),
+			applied ? "applied" : "rolled back",
+			row && row->dirty ? " (was dirty)" : "");
+		mg_buf_release(&w);
+	}
 	return 0;
 }

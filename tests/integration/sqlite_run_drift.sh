@@ -115,5 +115,36 @@ expect_exit 0 M status --dir "$m" --database-url "sqlite:$d/nullrow.db"
 expect_contains "$OUT" "1 missing"
 expect_exit 1 M up --dir "$m" --database-url "sqlite:$d/nullrow.db"
 expect_contains "$ERR" "[missing-migration-file]"
+expect_contains "$ERR" "version '' is recorded as applied"
+
+# versions an adopted ledger may hold that are not numbers: '', text with a
+# quote, text with no digits. Each is shown as one shell word, and the
+# hint's command, pasted as printed, removes that row and no other (all
+# three compare equal as versions: they have no digit groups)
+e=$d/oddrows.db
+sqlite3 "$e" "CREATE TABLE schema_migrations (version TEXT PRIMARY KEY);
+INSERT INTO schema_migrations VALUES (''), ('it''s x'), ('init');"
+expect_exit 0 M status --dir "$m" --database-url "sqlite:$e"
+expect_contains "$OUT" "missing  ''  "
+expect_contains "$OUT" "missing  'it'\\''s x'  "
+expect_contains "$OUT" "missing  init  "
+expect_contains "$OUT" "3 missing"
+expect_exit 1 M up --dir "$m" --database-url "sqlite:$e"
+expect_contains "$ERR" "version '' is recorded as applied but its file is not in"
+hint=$(sed -n "s/.*remove the record with '\(migrate mark .* --rolled-back\)'\$/\1/p" "$ERR")
+expect_eq "migrate mark '' --rolled-back" "$hint" "hint for the empty version"
+expect_exit 0 M mark '' --rolled-back --dir "$m" --database-url "sqlite:$e"
+expect_contains "$OUT" "marked   '' as rolled back"
+expect_eq "init
+it's x" "$(sqlite_q "$e" "SELECT version FROM schema_migrations ORDER BY version")" "only the empty version removed"
+# the next refusal names the next odd row, quoted so the shell keeps it whole
+expect_exit 1 M up --dir "$m" --database-url "sqlite:$e"
+hint=$(sed -n "s/.*remove the record with '\(migrate mark .* --rolled-back\)'\$/\1/p" "$ERR")
+eval "set -- $hint"
+expect_eq "migrate|mark|it's x|--rolled-back" "$1|$2|$3|$4" "hint's words"
+expect_exit 0 M mark "$3" --rolled-back --dir "$m" --database-url "sqlite:$e"
+expect_exit 2 M mark '' --rolled-back --dir "$m" --database-url "sqlite:$e"
+expect_contains "$ERR" "[not-in-ledger]"
+expect_eq "init" "$(sqlite_q "$e" "SELECT version FROM schema_migrations")" "'' matched no other text"
 
 t_done

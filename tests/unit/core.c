@@ -31,6 +31,28 @@ TEST(test_core__buf_quotes_sql)
 	free(s);
 }
 
+TEST(test_core__buf_shell_words)
+{
+	static const char *const cases[][2] = {
+		{ "20240101000000", "20240101000000" },
+		{ "2.3.0-rc1_a/b:c@d%e+f=g,h", "2.3.0-rc1_a/b:c@d%e+f=g,h" },
+		{ "", "''" },
+		{ "it's x", "'it'\\''s x'" },
+		{ "a b", "'a b'" },
+		{ "$(rm -rf /)", "'$(rm -rf /)'" },
+		{ "\\", "'\\'" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct mg_buf b = MG_BUF_INIT;
+
+		mg_buf_adds(&b, "<");
+		mg_buf_add_shell_word(&b, cases[i][0]);
+		CHECK_STR(b.buf + 1, cases[i][1]);
+		mg_buf_release(&b);
+	}
+}
+
 TEST(test_core__err_exit_codes)
 {
 	CHECK_INT(mg_err_exit_code(MG_OK), 0);
