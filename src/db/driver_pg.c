@@ -41,6 +41,9 @@ struct pg {
 	unsigned seq;
 	bool begin_pending;     /* begin() called, BEGIN not sent yet: it goes
 				   out with the next query in one round trip */
+	bool broken;            /* a pipeline was left unfinished (see
+				   set_broken): every later call fails at once */
+	char *broken_why;       /* libpq's message when it broke */
 };
 
 static struct pg *PG(struct mg_db *db)
@@ -78,12 +81,19 @@ static int conn_fail(struct pg *p, const char *id, const char *what,
 	/* libpq's second line ("\tIs the server running ...?") is detail */
 	if ((nl = strchr(m, '\n'))) {
 		char *rest = nl + 1;
+		char *o;
 		*nl = '\0';
 		while (*rest == '\t' || *rest == ' ')
 			rest++;
-		for (char *c = rest; *c; c++)
-			if (*c == '\n' || *c == '\t')
-				*c = ' ';
+		/* one line: runs of newlines, tabs, blanks -> one blank */
+		o = rest;
+		for (char *c = rest; *c; c++) {
+			if (*c != '\n' && *c != '\t' && *c != ' ')
+				*o++ = *c;
+			else if (o > rest && o[-1] != ' ')
+				*o++ = ' ';
+		}
+		*o = '\0';
 		mg_err_set(err, MG_EDB, id, "%s: %s", what, m);
 		if (*rest)
 			mg_err_detail(err, "%s", rest);
@@ -102,6 +112,7 @@ static int res_fail(struct pg *p, PGresult *res, struct mg_err *err)
 	const char *state, *pos, *prim, *det, *hint;
 
 	memset(l, 0, sizeof(*l));
+	l->conn_lost = p->broken;
 	if (!res || p->pq->PQstatus(p->conn) == CONNECTION_BAD) {
 		if (p->pq->PQstatus(p->conn) == CONNECTION_BAD)
 			l->conn_lost = true;
@@ -198,12 +209,42 @@ static bool res_ok(const struct pg *p, PGresult *res)
 	       s == PGRES_EMPTY_QUERY;
 }
 
+/* Give the connection up: a pipeline was left unfinished (queries queued
+ * with no sync behind them, or results never read because the server
+ * went), so libpq stays in pipeline mode and whatever it would send next
+ * could not be told apart from what is still pending. Nothing more is
+ * sent on it: every later call fails at once with connection-lost, naming
+ * this first failure (the caller that saw it reports it itself). Closing
+ * still works; the server ends the session and rolls back what it had. */
+static void set_broken(struct pg *p)
+{
+	const char *m = p->pq->PQerrorMessage(p->conn);
+	size_t n = strcspn(m, "\n");
+
+	p->broken = true;
+	p->base.last.conn_lost = true;
+	free(p->broken_why);
+	p->broken_why = n ? mg_xstrndup(m, n) : mg_xstrdup("a pipeline was left unfinished");
+}
+
+/* A call on a connection set_broken gave up. */
+static int broken_fail(struct pg *p, struct mg_err *err)
+{
+	memset(&p->base.last, 0, sizeof(p->base.last));
+	p->base.last.conn_lost = true;
+	mg_err_set(err, MG_EDB, "connection-lost", "the database connection was "
+		   "given up after an earlier error: %s", p->broken_why);
+	mg_dburl_scrub_err(p->base.url, err);
+	return MG_EDB;
+}
+
 static void pg_close(struct mg_db *db)
 {
 	struct pg *p = PG(db);
 
 	for (size_t i = 0; i < p->ncache; i++)
 		free(p->cache[i].sql);
+	free(p->broken_why);
 	if (p->cancel)
 		p->pq->PQfreeCancel(p->cancel);
 	if (p->conn)
@@ -282,6 +323,8 @@ static int pg_exec(struct mg_db *db, const char *sql, struct mg_err *err)
 	PGresult *res;
 	int rc = 0;
 
+	if (p->broken)
+		return broken_fail(p, err);
 	if (p->begin_pending && (rc = send_begin(p, err)))
 		return rc;
 	res = p->pq->PQexec(p->conn, sql);
@@ -345,18 +388,40 @@ static int send_begin(struct pg *p, struct mg_err *err)
 	return rc;
 }
 
-/* The results of a two-query pipeline (sent: both queries and the sync
- * went out), then out of pipeline mode: *first and *second (owned, NULL
- * when missing). After an error the rest is PGRES_PIPELINE_ABORTED up to
- * the sync; each query's results end with a NULL. */
-static void pipeline_results(struct pg *p, bool sent, PGresult **first,
-			     PGresult **second)
+/* One query of a pipeline: prepared statement name, or sql when name is
+ * NULL (run unprepared). */
+struct pq_query {
+	const char *name, *sql;
+	int nparams;
+	const char *const *params;
+};
+
+/* What pipeline() came to. */
+struct pipeline {
+	int queued;       /* how many of the two queries libpq took */
+	bool sent;        /* both and the sync: the results were read */
+	PGresult *res[2]; /* their results (owned, NULL when missing) */
+};
+
+static bool send_query(struct pg *p, const struct pq_query *q)
+{
+	if (q->name)
+		return p->pq->PQsendQueryPrepared(p->conn, q->name, q->nparams,
+						  q->params, NULL, NULL, 0) == 1;
+	return p->pq->PQsendQueryParams(p->conn, q->sql, q->nparams, NULL,
+					q->params, NULL, NULL, 0) == 1;
+}
+
+/* Read the results of a two-query pipeline up to its sync into res[0]
+ * and res[1]. After an error the rest is PGRES_PIPELINE_ABORTED up to the
+ * sync; each query's results end with a NULL. Stops early when the
+ * connection is lost. */
+static void pipeline_results(struct pg *p, PGresult **res)
 {
 	PGresult *r;
 	int stage = 0, nulls = 0;
 
-	*first = *second = NULL;
-	while (sent) {
+	for (;;) {
 		r = p->pq->PQgetResult(p->conn);
 		if (!r) {
 			if (p->pq->PQstatus(p->conn) == CONNECTION_BAD || ++nulls > 3)
@@ -369,26 +434,70 @@ static void pipeline_results(struct pg *p, bool sent, PGresult **first,
 			p->pq->PQclear(r);
 			break;
 		}
-		if (stage == 0 && !*first)
-			*first = r;
-		else if (stage == 1 && !*second)
-			*second = r;
+		if (stage < 2 && !res[stage])
+			res[stage] = r;
 		else
 			p->pq->PQclear(r);
 	}
-	p->pq->PQexitPipelineMode(p->conn);
+}
+
+/*
+ * Two queries and a sync in one pipeline (the caller entered pipeline
+ * mode): one round trip. Every way out leaves the connection defined:
+ *  - all sent: the results read up to the sync, out of pipeline mode;
+ *    0. When the connection was lost on the way (results missing, a
+ *    query's result an error) or pipeline mode cannot be left, the
+ *    connection is given up (set_broken);
+ *  - a send or the sync refused (libpq: no connection, out of memory, or
+ *    a flush that found the server gone): MG_EDB with libpq's reason in
+ *    err, taken before anything else is appended to it. Nothing queued:
+ *    out of pipeline mode again, nothing ran. Something queued: with no
+ *    sync behind it, libpq will neither finish nor drop it (its flushes
+ *    may already have sent part of it), so the connection is given up.
+ * pl->queued says how far it got.
+ */
+static int pipeline(struct pg *p, const struct pq_query q[2],
+		    struct pipeline *pl, struct mg_err *err)
+{
+	int rc;
+
+	memset(pl, 0, sizeof(*pl));
+	memset(&p->base.last, 0, sizeof(p->base.last));
+	while (pl->queued < 2 && send_query(p, &q[pl->queued]))
+		pl->queued++;
+	pl->sent = pl->queued == 2 && p->pq->PQpipelineSync(p->conn) == 1;
+	if (!pl->sent) {
+		if (pl->queued)
+			set_broken(p);
+		rc = res_fail(p, NULL, err);
+		if (!pl->queued && p->pq->PQexitPipelineMode(p->conn) != 1)
+			set_broken(p);
+		return rc;
+	}
+	pipeline_results(p, pl->res);
+	/* a lost connection leaves libpq in pipeline mode with the rest of
+	 * the queue unread: PQexitPipelineMode would only add its complaint
+	 * to the message the caller is about to report */
+	if (p->pq->PQstatus(p->conn) == CONNECTION_BAD ||
+	    p->pq->PQexitPipelineMode(p->conn) != 1)
+		set_broken(p);
+	return 0;
 }
 
 /* The deferred BEGIN and one extended-protocol query in one pipeline: one
  * round trip where there were two. Returns the query's result (owned), or
  * NULL with err filled when BEGIN failed or the pipeline broke (then
- * nothing of the query ran: an aborted pipeline skips it). */
+ * nothing of the query ran: an aborted pipeline skips it; or the
+ * connection is given up and its session, transaction and all, ends). */
 static PGresult *begin_and_query(struct pg *p, const char *name, const char *sql,
 				 int nparams, const char *const *params,
 				 struct mg_err *err)
 {
-	PGresult *qres, *bres;
-	bool sent;
+	const struct pq_query q[2] = {
+		{ NULL, "BEGIN", 0, NULL },
+		{ name, sql, nparams, params },
+	};
+	struct pipeline pl;
 
 	p->begin_pending = false;
 	if (p->pq->PQenterPipelineMode(p->conn) != 1) {
@@ -400,28 +509,24 @@ static PGresult *begin_and_query(struct pg *p, const char *name, const char *sql
 			    : p->pq->PQexecParams(p->conn, sql, nparams, NULL, params, NULL,
 					   NULL, 0);
 	}
-	sent = p->pq->PQsendQueryParams(p->conn, "BEGIN", 0, NULL, NULL, NULL, NULL, 0) == 1 &&
-	       (name ? p->pq->PQsendQueryPrepared(p->conn, name, nparams, params, NULL,
-					   NULL, 0)
-		     : p->pq->PQsendQueryParams(p->conn, sql, nparams, NULL, params, NULL,
-					 NULL, 0)) == 1 &&
-	       p->pq->PQpipelineSync(p->conn) == 1;
-	pipeline_results(p, sent, &bres, &qres);
-	memset(&p->base.last, 0, sizeof(p->base.last));
-	if (!sent || !res_ok(p, bres)) {
-		/* BEGIN failed (or never went out): report it as begin() would */
-		res_fail(p, sent ? bres : NULL, err);
+	if (pipeline(p, q, &pl, err)) {
 		p->base.in_tx = false;
-		p->pq->PQclear(bres);
-		p->pq->PQclear(qres);
 		return NULL;
 	}
-	p->pq->PQclear(bres);
-	if (!qres) {
+	if (!res_ok(p, pl.res[0])) {
+		/* BEGIN failed: report it as begin() would */
+		res_fail(p, pl.res[0], err);
+		p->base.in_tx = false;
+		p->pq->PQclear(pl.res[0]);
+		p->pq->PQclear(pl.res[1]);
+		return NULL;
+	}
+	p->pq->PQclear(pl.res[0]);
+	if (!pl.res[1]) {
 		res_fail(p, NULL, err);
 		return NULL;
 	}
-	return qres;
+	return pl.res[1];
 }
 
 static int pg_query(struct mg_db *db, const char *sql, int nparams,
@@ -436,6 +541,8 @@ static int pg_query(struct mg_db *db, const char *sql, int nparams,
 	memset(&db->last, 0, sizeof(db->last));
 	if (out)
 		memset(out, 0, sizeof(*out));
+	if (p->broken)
+		return broken_fail(p, err);
 	name = prepared(p, sql, nparams, err);
 	if (name && !*name)
 		return err ? err->code : MG_EDB;
@@ -474,7 +581,8 @@ static int pg_begin(struct mg_db *db, struct mg_err *err)
 {
 	struct pg *p = PG(db);
 
-	(void)err;
+	if (p->broken)
+		return broken_fail(p, err);
 	/* BEGIN goes out with the next statement (see begin_and_query): a
 	 * connection already lost shows there, before anything ran */
 	if (p->pq->PQstatus(p->conn) == CONNECTION_BAD)
@@ -514,18 +622,21 @@ static int query_then_commit(struct mg_db *db, const char *sql, int nparams,
 /* The ledger row and COMMIT in one pipeline: one round trip where there
  * were two (per migration). An error in the statement aborts the pipeline,
  * so COMMIT is skipped and the transaction stays open (aborted) for the
- * caller's rollback, exactly as if they had been sent one by one. */
+ * caller's rollback, exactly as if they had been sent one by one. Once
+ * libpq has taken COMMIT, a failure that loses the connection (or gives
+ * it up) leaves the outcome unknown: stage 1, never "not committed". */
 static int pg_query_commit(struct mg_db *db, const char *sql, int nparams,
 			   const char *const *params, int *stage,
 			   struct mg_err *err)
 {
 	struct pg *p = PG(db);
-	PGresult *qres, *cres;
+	struct pipeline pl;
 	const char *name;
 	int rc;
-	bool sent;
 
 	*stage = 0;
+	if (p->broken)
+		return broken_fail(p, err);
 	/* BEGIN not sent yet: begin_and_query sends it with the row */
 	if (p->begin_pending)
 		return query_then_commit(db, sql, nparams, params, stage, err);
@@ -534,32 +645,42 @@ static int pg_query_commit(struct mg_db *db, const char *sql, int nparams,
 		return err ? err->code : MG_EDB;
 	if (p->pq->PQenterPipelineMode(p->conn) != 1) /* libpq < 14 */
 		return query_then_commit(db, sql, nparams, params, stage, err);
-	sent = (name ? p->pq->PQsendQueryPrepared(p->conn, name, nparams, params, NULL,
-						  NULL, 0)
-		     : p->pq->PQsendQueryParams(p->conn, sql, nparams, NULL, params, NULL,
-						NULL, 0)) == 1 &&
-	       p->pq->PQsendQueryParams(p->conn, "COMMIT", 0, NULL, NULL, NULL, NULL, 0) == 1 &&
-	       p->pq->PQpipelineSync(p->conn) == 1;
-	pipeline_results(p, sent, &qres, &cres);
-	memset(&db->last, 0, sizeof(db->last));
-	rc = 0;
-	if (sent && !res_ok(p, qres) && p->pq->PQstatus(p->conn) == CONNECTION_BAD) {
+	{
+		const struct pq_query q[2] = {
+			{ name, sql, nparams, params },
+			{ NULL, "COMMIT", 0, NULL },
+		};
+		rc = pipeline(p, q, &pl, err);
+	}
+	if (rc) {
+		/* not all of it went out. COMMIT taken by libpq and the sync
+		 * refused: a flush may have sent COMMIT before the failure,
+		 * so whether the server committed is unknown. COMMIT refused:
+		 * it never left, nothing is committed (a row libpq took has
+		 * nothing after it): stage 0, the transaction ends with the
+		 * caller's rollback, or with the session of a connection
+		 * given up */
+		if (pl.queued == 2) {
+			*stage = 1;
+			db->in_tx = false;
+		}
+	} else if (!res_ok(p, pl.res[0]) && p->broken) {
 		/* the connection went with COMMIT already sent: whether the
 		 * server committed is unknown, which is a commit failure
 		 * (the caller says "may or may not have committed") */
-		rc = res_fail(p, qres, err);
+		rc = res_fail(p, pl.res[0], err);
 		*stage = 1;
 		db->in_tx = false;
-	} else if (!sent || !res_ok(p, qres)) {
-		rc = res_fail(p, sent ? qres : NULL, err);
+	} else if (!res_ok(p, pl.res[0])) {
+		rc = res_fail(p, pl.res[0], err);
 	} else {
 		*stage = 1;
 		db->in_tx = false;
-		if (!res_ok(p, cres))
-			rc = res_fail(p, cres, err);
+		if (!res_ok(p, pl.res[1]))
+			rc = res_fail(p, pl.res[1], err);
 	}
-	p->pq->PQclear(qres);
-	p->pq->PQclear(cres);
+	p->pq->PQclear(pl.res[0]);
+	p->pq->PQclear(pl.res[1]);
 	return rc;
 }
 
@@ -569,9 +690,13 @@ static int pg_rollback(struct mg_db *db, struct mg_err *err)
 	int rc = 0;
 
 	p->begin_pending = false;
+	db->in_tx = false;
+	/* a connection given up: no ROLLBACK goes out (nothing can), the
+	 * server rolls back as the session ends */
+	if (p->broken)
+		return broken_fail(p, err);
 	if (p->pq->PQtransactionStatus(p->conn) != PQTRANS_IDLE)
 		rc = pg_exec(db, "ROLLBACK", err);
-	db->in_tx = false;
 	return rc;
 }
 
