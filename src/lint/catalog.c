@@ -8,128 +8,7 @@
 
 #include "../core/xalloc.h"
 #include "../sql/pgparse.h"
-
-/* ---- a string-keyed hash map (open addressing, linear probing) -------- */
-
-struct map_slot {
-	char *key;    /* owned; NULL = empty */
-	uint32_t hash;
-	void *val;
-};
-
-struct map {
-	struct map_slot *v;
-	size_t cap, n; /* cap: 0 or a power of two */
-};
-
-static uint32_t hash_str(const char *s)
-{
-	uint32_t h = 2166136261u; /* FNV-1a */
-	while (*s) {
-		h ^= (unsigned char)*s++;
-		h *= 16777619u;
-	}
-	return h;
-}
-
-static struct map_slot *map_find_slot(const struct map *m, const char *key,
-				      uint32_t h)
-{
-	size_t mask, i;
-
-	if (!m->cap)
-		return NULL;
-	mask = m->cap - 1;
-	for (i = h & mask;; i = (i + 1) & mask) {
-		struct map_slot *s = &m->v[i];
-		if (!s->key)
-			return s;
-		if (s->hash == h && !strcmp(s->key, key))
-			return s;
-	}
-}
-
-static void *map_get(const struct map *m, const char *key)
-{
-	struct map_slot *s = map_find_slot(m, key, hash_str(key));
-	return s && s->key ? s->val : NULL;
-}
-
-static void map_grow(struct map *m)
-{
-	struct map old = *m;
-
-	m->cap = old.cap ? old.cap * 2 : 16;
-	m->v = mg_xcalloc(m->cap, sizeof(*m->v));
-	m->n = 0;
-	for (size_t i = 0; i < old.cap; i++) {
-		if (old.v[i].key) {
-			struct map_slot *s = map_find_slot(m, old.v[i].key, old.v[i].hash);
-			*s = old.v[i];
-			m->n++;
-		}
-	}
-	free(old.v);
-}
-
-/* Insert or replace; returns the old value (or NULL). */
-static void *map_put(struct map *m, const char *key, void *val)
-{
-	uint32_t h = hash_str(key);
-	struct map_slot *s;
-	void *old;
-
-	if ((m->n + 1) * 4 > m->cap * 3)
-		map_grow(m);
-	s = map_find_slot(m, key, h);
-	if (s->key) {
-		old = s->val;
-		s->val = val;
-		return old;
-	}
-	s->key = mg_xstrdup(key);
-	s->hash = h;
-	s->val = val;
-	m->n++;
-	return NULL;
-}
-
-/* Remove key; returns its value (or NULL). Backward-shift deletion. */
-static void *map_del(struct map *m, const char *key)
-{
-	uint32_t h = hash_str(key);
-	struct map_slot *s = map_find_slot(m, key, h);
-	size_t mask, i, j;
-	void *val;
-
-	if (!s || !s->key)
-		return NULL;
-	val = s->val;
-	free(s->key);
-	s->key = NULL;
-	m->n--;
-	mask = m->cap - 1;
-	i = (size_t)(s - m->v);
-	for (j = (i + 1) & mask; m->v[j].key; j = (j + 1) & mask) {
-		size_t home = m->v[j].hash & mask;
-		/* move j to i if its home is not in (i, j] cyclically */
-		bool between = i <= j ? (home > i && home <= j) : (home > i || home <= j);
-		if (!between) {
-			m->v[i] = m->v[j];
-			m->v[j].key = NULL;
-			i = j;
-		}
-	}
-	return val;
-}
-
-static void map_release(struct map *m)
-{
-	for (size_t i = 0; i < m->cap; i++)
-		free(m->v[i].key);
-	free(m->v);
-	memset(m, 0, sizeof(*m));
-}
+#include "strmap.h"
 
 /* ---- the catalog -------------------------------------------------------- */
 
@@ -147,16 +26,16 @@ struct jentry {
 
 struct mg_catalog {
 	unsigned gen;
-	struct map tables;   /* key(schema,name) -> struct mg_cat_table * */
-	struct map indexes;  /* key(schema,name) -> struct mg_cat_index * */
-	struct map types;    /* key(schema,name) -> struct mg_cat_type * */
-	struct map funcs;    /* key(schema,name) -> struct mg_cat_func * */
-	struct map schemas;  /* name -> (unsigned gen + 1) as a pointer */
-	bool journal;        /* a savepoint is active */
-	unsigned jgen;       /* gen at the savepoint */
+	struct mg_strmap tables;  /* key(schema,name) -> struct mg_cat_table * */
+	struct mg_strmap indexes; /* key(schema,name) -> struct mg_cat_index * */
+	struct mg_strmap types;   /* key(schema,name) -> struct mg_cat_type * */
+	struct mg_strmap funcs;   /* key(schema,name) -> struct mg_cat_func * */
+	struct mg_strmap schemas; /* name -> (unsigned gen + 1) as a pointer */
+	bool journal;             /* a savepoint is active */
+	unsigned jgen;            /* gen at the savepoint */
 	struct jentry *j;
 	size_t nj, capj;
-	struct map seen[M_N];/* keys saved in j, per map */
+	struct mg_strmap seen[M_N]; /* keys saved in j, per map */
 };
 
 #define NAMELEN 64
@@ -286,7 +165,7 @@ static void free_func(struct mg_cat_func *f)
 struct mg_catalog *mg_catalog_new(void)
 {
 	struct mg_catalog *c = mg_xcalloc(1, sizeof(*c));
-	map_put(&c->schemas, "public", (void *)(uintptr_t)1);
+	mg_strmap_put(&c->schemas, "public", (void *)(uintptr_t)1);
 	return c;
 }
 
@@ -307,11 +186,11 @@ void mg_catalog_free(struct mg_catalog *cat)
 	for (size_t i = 0; i < cat->funcs.cap; i++)
 		if (cat->funcs.v[i].key)
 			free_func(cat->funcs.v[i].val);
-	map_release(&cat->tables);
-	map_release(&cat->indexes);
-	map_release(&cat->types);
-	map_release(&cat->funcs);
-	map_release(&cat->schemas);
+	mg_strmap_release(&cat->tables);
+	mg_strmap_release(&cat->indexes);
+	mg_strmap_release(&cat->types);
+	mg_strmap_release(&cat->funcs);
+	mg_strmap_release(&cat->schemas);
 	free(cat);
 }
 
@@ -385,29 +264,29 @@ struct mg_catalog *mg_catalog_clone(const struct mg_catalog *cat)
 
 	c->gen = cat->gen;
 	for (size_t i = 0; i < cat->tables.cap; i++) {
-		const struct map_slot *s = &cat->tables.v[i];
+		const struct mg_strmap_slot *s = &cat->tables.v[i];
 		if (s->key)
-			map_put(&c->tables, s->key, clone_table(s->val));
+			mg_strmap_put(&c->tables, s->key, clone_table(s->val));
 	}
 	for (size_t i = 0; i < cat->indexes.cap; i++) {
-		const struct map_slot *s = &cat->indexes.v[i];
+		const struct mg_strmap_slot *s = &cat->indexes.v[i];
 		if (s->key)
-			map_put(&c->indexes, s->key, clone_index(s->val));
+			mg_strmap_put(&c->indexes, s->key, clone_index(s->val));
 	}
 	for (size_t i = 0; i < cat->types.cap; i++) {
-		const struct map_slot *s = &cat->types.v[i];
+		const struct mg_strmap_slot *s = &cat->types.v[i];
 		if (s->key)
-			map_put(&c->types, s->key, clone_type(s->val));
+			mg_strmap_put(&c->types, s->key, clone_type(s->val));
 	}
 	for (size_t i = 0; i < cat->funcs.cap; i++) {
-		const struct map_slot *s = &cat->funcs.v[i];
+		const struct mg_strmap_slot *s = &cat->funcs.v[i];
 		if (s->key)
-			map_put(&c->funcs, s->key, clone_func(s->val));
+			mg_strmap_put(&c->funcs, s->key, clone_func(s->val));
 	}
 	for (size_t i = 0; i < cat->schemas.cap; i++) {
-		const struct map_slot *s = &cat->schemas.v[i];
+		const struct mg_strmap_slot *s = &cat->schemas.v[i];
 		if (s->key)
-			map_put(&c->schemas, s->key, s->val);
+			mg_strmap_put(&c->schemas, s->key, s->val);
 	}
 	return c;
 }
@@ -424,7 +303,7 @@ unsigned mg_catalog_gen(const struct mg_catalog *cat)
 
 /* ---- savepoints: an undo journal ----------------------------------------- */
 
-static struct map *map_of(struct mg_catalog *cat, int m)
+static struct mg_strmap *map_of(struct mg_catalog *cat, int m)
 {
 	switch (m) {
 	case M_TABLES: return &cat->tables;
@@ -463,10 +342,10 @@ static void jsave(struct mg_catalog *cat, int m, const char *key)
 	struct jentry *e;
 	void *cur;
 
-	if (!cat->journal || map_get(&cat->seen[m], key))
+	if (!cat->journal || mg_strmap_get(&cat->seen[m], key))
 		return;
-	map_put(&cat->seen[m], key, (void *)1);
-	cur = map_get(map_of(cat, m), key);
+	mg_strmap_put(&cat->seen[m], key, (void *)1);
+	cur = mg_strmap_get(map_of(cat, m), key);
 	MG_GROW(cat->j, cat->capj, cat->nj + 1);
 	e = &cat->j[cat->nj++];
 	e->m = m;
@@ -492,7 +371,7 @@ static void jsave_all(struct mg_catalog *cat)
 	if (!cat->journal)
 		return;
 	for (int m = 0; m < M_N; m++) {
-		struct map *mp = map_of(cat, m);
+		struct mg_strmap *mp = map_of(cat, m);
 		for (size_t i = 0; i < mp->cap; i++)
 			if (mp->v[i].key)
 				jsave(cat, m, mp->v[i].key);
@@ -515,17 +394,17 @@ void mg_catalog_rollback(struct mg_catalog *cat)
 	/* saved keys get their old state back */
 	for (size_t i = 0; i < cat->nj; i++) {
 		struct jentry *e = &cat->j[i];
-		struct map *mp = map_of(cat, e->m);
-		free_obj(e->m, map_del(mp, e->key));
+		struct mg_strmap *mp = map_of(cat, e->m);
+		free_obj(e->m, mg_strmap_del(mp, e->key));
 		if (e->had)
-			map_put(mp, e->key, e->old);
+			mg_strmap_put(mp, e->key, e->old);
 		free(e->key);
 	}
 	free(cat->j);
 	cat->j = NULL;
 	cat->nj = cat->capj = 0;
 	for (int m = 0; m < M_N; m++)
-		map_release(&cat->seen[m]);
+		mg_strmap_release(&cat->seen[m]);
 	cat->gen = cat->jgen;
 }
 
@@ -539,7 +418,7 @@ const struct mg_cat_table *mg_cat_table(const struct mg_catalog *cat,
 	if (!cat || !name)
 		return NULL;
 	make_key(key, sizeof(key), schema, name);
-	return map_get(&cat->tables, key);
+	return mg_strmap_get(&cat->tables, key);
 }
 
 /* A table about to be changed (saved first under a savepoint). */
@@ -592,7 +471,7 @@ const struct mg_cat_index *mg_cat_index(const struct mg_catalog *cat,
 	if (!cat || !name)
 		return NULL;
 	make_key(key, sizeof(key), schema, name);
-	return map_get(&cat->indexes, key);
+	return mg_strmap_get(&cat->indexes, key);
 }
 
 const struct mg_cat_type *mg_cat_type(const struct mg_catalog *cat,
@@ -603,7 +482,7 @@ const struct mg_cat_type *mg_cat_type(const struct mg_catalog *cat,
 	if (!cat || !name)
 		return NULL;
 	make_key(key, sizeof(key), schema, name);
-	return map_get(&cat->types, key);
+	return mg_strmap_get(&cat->types, key);
 }
 
 const struct mg_cat_func *mg_cat_func(const struct mg_catalog *cat,
@@ -614,12 +493,12 @@ const struct mg_cat_func *mg_cat_func(const struct mg_catalog *cat,
 	if (!cat || !name)
 		return NULL;
 	make_key(key, sizeof(key), schema, name);
-	return map_get(&cat->funcs, key);
+	return mg_strmap_get(&cat->funcs, key);
 }
 
 bool mg_cat_schema_exists(const struct mg_catalog *cat, const char *name)
 {
-	return cat && map_get(&cat->schemas, sch(name)) != NULL;
+	return cat && mg_strmap_get(&cat->schemas, sch(name)) != NULL;
 }
 
 const struct mg_cat_constraint *mg_cat_notnull_check(const struct mg_cat_table *t,
@@ -643,7 +522,7 @@ const struct mg_cat_index *mg_cat_table_index_next(const struct mg_catalog *cat,
 	if (!cat || !t)
 		return NULL;
 	while (*pos < cat->indexes.cap) {
-		const struct map_slot *s = &cat->indexes.v[(*pos)++];
+		const struct mg_strmap_slot *s = &cat->indexes.v[(*pos)++];
 		const struct mg_cat_index *x;
 		if (!s->key)
 			continue;
@@ -801,7 +680,7 @@ static struct mg_cat_table *table_new(struct mg_catalog *cat, const char *schema
 	t->gen = gen;
 	make_key(key, sizeof(key), schema, name);
 	jsave(cat, M_TABLES, key);
-	old = map_put(&cat->tables, key, t);
+	old = mg_strmap_put(&cat->tables, key, t);
 	free_table(old);
 	return t;
 }
@@ -874,7 +753,7 @@ static void index_put(struct mg_catalog *cat, struct mg_cat_index *x)
 
 	make_key(key, sizeof(key), x->schema, x->name);
 	jsave(cat, M_INDEXES, key);
-	free_index(map_put(&cat->indexes, key, x));
+	free_index(mg_strmap_put(&cat->indexes, key, x));
 }
 
 static struct mg_cat_index *index_new(struct mg_catalog *cat,
@@ -900,7 +779,7 @@ static void index_drop(struct mg_catalog *cat, const char *schema, const char *n
 
 	make_key(key, sizeof(key), schema, name);
 	jsave(cat, M_INDEXES, key);
-	free_index(map_del(&cat->indexes, key));
+	free_index(mg_strmap_del(&cat->indexes, key));
 }
 
 /* Drop every index of a table (the table goes away or is renamed away). */
@@ -929,7 +808,7 @@ static void table_drop(struct mg_catalog *cat, const char *schema, const char *n
 		return;
 	table_indexes_drop(cat, t);
 	make_key(key, sizeof(key), schema, name);
-	map_del(&cat->tables, key);
+	mg_strmap_del(&cat->tables, key);
 	free_table(t);
 }
 
@@ -1419,7 +1298,7 @@ static void rename_relation(struct mg_catalog *cat, const char *schema,
 			struct mg_cat_index *copy;
 			make_key(key, sizeof(key), schema, oldname);
 			jsave(cat, M_INDEXES, key);
-			copy = map_del(&cat->indexes, key);
+			copy = mg_strmap_del(&cat->indexes, key);
 			free(copy->name);
 			ident(nn, newname);
 			copy->name = xdup(nn);
@@ -1439,7 +1318,7 @@ static void rename_relation(struct mg_catalog *cat, const char *schema,
 		newname = t->name;
 	ident(nn, newname);
 	make_key(key, sizeof(key), schema, oldname);
-	map_del(&cat->tables, key);
+	mg_strmap_del(&cat->tables, key);
 	/* indexes follow their table */
 	while ((x = (struct mg_cat_index *)mg_cat_table_index_next(cat, t, &pos))) {
 		jsave_name(cat, M_INDEXES, x->schema, x->name);
@@ -1448,7 +1327,7 @@ static void rename_relation(struct mg_catalog *cat, const char *schema,
 		if (newschema && strcmp(x->schema, sch(newschema))) {
 			struct mg_cat_index *moved;
 			make_key(key, sizeof(key), x->schema, x->name);
-			moved = map_del(&cat->indexes, key);
+			moved = mg_strmap_del(&cat->indexes, key);
 			free(moved->schema);
 			moved->schema = xdup(sch(newschema));
 			index_put(cat, moved);
@@ -1481,7 +1360,7 @@ static void rename_relation(struct mg_catalog *cat, const char *schema,
 	}
 	make_key(key, sizeof(key), t->schema, t->name);
 	jsave(cat, M_TABLES, key);
-	free_table(map_put(&cat->tables, key, t));
+	free_table(mg_strmap_put(&cat->tables, key, t));
 }
 
 static void rename_column(struct mg_catalog *cat, struct mg_cat_table *t,
@@ -1528,10 +1407,10 @@ static void rename_type(struct mg_catalog *cat, const char *schema,
 	char nn[NAMELEN];
 
 	make_key(key, sizeof(key), schema, name);
-	if (!map_get(&cat->types, key))
+	if (!mg_strmap_get(&cat->types, key))
 		return;
 	jsave(cat, M_TYPES, key);
-	ty = map_del(&cat->types, key);
+	ty = mg_strmap_del(&cat->types, key);
 	ident(nn, newname ? newname : ty->name);
 	/* columns of that type follow the rename */
 	for (size_t i = 0; i < cat->tables.cap; i++) {
@@ -1556,19 +1435,20 @@ static void rename_type(struct mg_catalog *cat, const char *schema,
 	}
 	make_key(key, sizeof(key), ty->schema, ty->name);
 	jsave(cat, M_TYPES, key);
-	free_type(map_put(&cat->types, key, ty));
+	free_type(mg_strmap_put(&cat->types, key, ty));
 }
 
 static void rename_schema(struct mg_catalog *cat, const char *from, const char *to)
 {
-	struct map *maps[] = { &cat->tables, &cat->indexes, &cat->types, &cat->funcs };
+	struct mg_strmap *maps[] = { &cat->tables, &cat->indexes, &cat->types,
+				     &cat->funcs };
 
 	jsave_all(cat);
 	jsave(cat, M_SCHEMAS, to);
-	map_del(&cat->schemas, from);
-	map_put(&cat->schemas, to, (void *)(uintptr_t)(cat->gen + 1));
+	mg_strmap_del(&cat->schemas, from);
+	mg_strmap_put(&cat->schemas, to, (void *)(uintptr_t)(cat->gen + 1));
 	for (size_t m = 0; m < 4; m++) {
-		struct map old = *maps[m];
+		struct mg_strmap old = *maps[m];
 		memset(maps[m], 0, sizeof(*maps[m]));
 		for (size_t i = 0; i < old.cap; i++) {
 			char key[2 * NAMELEN + 8];
@@ -1598,7 +1478,7 @@ static void rename_schema(struct mg_catalog *cat, const char *from, const char *
 			}
 			make_key(key, sizeof(key), *schemap, *namep);
 			jsave(cat, (int)m, key); /* a new key: restored as absent */
-			map_put(maps[m], key, old.v[i].val);
+			mg_strmap_put(maps[m], key, old.v[i].val);
 			free(old.v[i].key);
 		}
 		free(old.v);
@@ -1679,12 +1559,13 @@ static void apply_set_schema(struct mg_catalog *cat, const cJSON *n)
 
 static void drop_schema(struct mg_catalog *cat, const char *name)
 {
-	struct map *maps[] = { &cat->tables, &cat->indexes, &cat->types, &cat->funcs };
+	struct mg_strmap *maps[] = { &cat->tables, &cat->indexes, &cat->types,
+				     &cat->funcs };
 
 	jsave_all(cat);
-	map_del(&cat->schemas, name);
+	mg_strmap_del(&cat->schemas, name);
 	for (size_t m = 0; m < 4; m++) {
-		struct map old = *maps[m];
+		struct mg_strmap old = *maps[m];
 		memset(maps[m], 0, sizeof(*maps[m]));
 		for (size_t i = 0; i < old.cap; i++) {
 			const char *s;
@@ -1704,7 +1585,7 @@ static void drop_schema(struct mg_catalog *cat, const char *name)
 				else
 					free_func(old.v[i].val);
 			} else {
-				map_put(maps[m], old.v[i].key, old.v[i].val);
+				mg_strmap_put(maps[m], old.v[i].key, old.v[i].val);
 			}
 			free(old.v[i].key);
 		}
@@ -1746,7 +1627,7 @@ static void apply_drop(struct mg_catalog *cat, const cJSON *n)
 			if (qual_name(mg_node_get(tn, "names"), &schema, &name)) {
 				make_key(key, sizeof(key), schema, name);
 				jsave(cat, M_TYPES, key);
-				free_type(map_del(&cat->types, key));
+				free_type(mg_strmap_del(&cat->types, key));
 			}
 		} else if (!strcmp(rt, "OBJECT_FUNCTION") ||
 			   !strcmp(rt, "OBJECT_PROCEDURE") ||
@@ -1755,7 +1636,7 @@ static void apply_drop(struct mg_catalog *cat, const cJSON *n)
 			if (qual_name(mg_node_get(ow, "objname"), &schema, &name)) {
 				make_key(key, sizeof(key), schema, name);
 				jsave(cat, M_FUNCS, key);
-				free_func(map_del(&cat->funcs, key));
+				free_func(mg_strmap_del(&cat->funcs, key));
 			}
 		} else if (!strcmp(rt, "OBJECT_SCHEMA")) {
 			const char *s = sval(it);
@@ -1763,7 +1644,7 @@ static void apply_drop(struct mg_catalog *cat, const cJSON *n)
 				drop_schema(cat, s);
 			if (s && !strcmp(s, "public")) {
 				jsave(cat, M_SCHEMAS, "public");
-				map_put(&cat->schemas, "public", (void *)(uintptr_t)1);
+				mg_strmap_put(&cat->schemas, "public", (void *)(uintptr_t)1);
 			}
 		}
 	}
@@ -1817,7 +1698,7 @@ static struct mg_cat_type *type_new(struct mg_catalog *cat, const char *schema,
 	t->gen = gen;
 	make_key(key, sizeof(key), schema, nm);
 	jsave(cat, M_TYPES, key);
-	free_type(map_put(&cat->types, key, t));
+	free_type(mg_strmap_put(&cat->types, key, t));
 	return t;
 }
 
@@ -1904,7 +1785,7 @@ static void apply_function(struct mg_catalog *cat, const cJSON *n, unsigned gen)
 	}
 	make_key(key, sizeof(key), schema, nm);
 	jsave(cat, M_FUNCS, key);
-	free_func(map_put(&cat->funcs, key, f));
+	free_func(mg_strmap_put(&cat->funcs, key, f));
 }
 
 static void apply_schema(struct mg_catalog *cat, const cJSON *n, unsigned gen)
@@ -1914,9 +1795,9 @@ static void apply_schema(struct mg_catalog *cat, const cJSON *n, unsigned gen)
 
 	if (!s)
 		return;
-	if (!map_get(&cat->schemas, s)) {
+	if (!mg_strmap_get(&cat->schemas, s)) {
 		jsave(cat, M_SCHEMAS, s);
-		map_put(&cat->schemas, s, (void *)(uintptr_t)(gen + 1));
+		mg_strmap_put(&cat->schemas, s, (void *)(uintptr_t)(gen + 1));
 	}
 	/* CREATE SCHEMA s CREATE TABLE t ...: elements live in s */
 	cJSON_ArrayForEach(it, mg_node_get(n, "schemaElts")) {

@@ -17,6 +17,7 @@
 #include "catalog.h"
 #include "lint.h"
 #include "rule_meta.h"
+#include "strmap.h"
 #include "suppress.h"
 #include "typecoerce.h"
 #include "volatility.h"
@@ -46,12 +47,9 @@ struct stmt_info {
  * order, found once per kind and engine (not by comparing the kind with
  * every rule's list for every statement). */
 struct kind_rules {
-	char *kind;                 /* owned; NULL: free slot */
 	unsigned *rules;            /* owned: registry indexes */
 	size_t n;
 };
-
-#define KIND_SLOTS 1024 /* > twice the node kinds of the PostgreSQL grammar */
 
 struct mg_engine {
 	const struct mg_lint_opts *opts;
@@ -64,7 +62,7 @@ struct mg_engine {
 				       from script to script (zeroed on the
 				       first request in each script) */
 	size_t *state_size;
-	struct kind_rules *by_kind; /* KIND_SLOTS: open addressing by name */
+	struct mg_strmap by_kind;   /* node kind -> struct kind_rules *, owned */
 };
 
 struct mg_lint_ctx {
@@ -154,11 +152,14 @@ void mg_engine_free(struct mg_engine *e)
 		free(e->state_buf[i]);
 	free(e->state_buf);
 	free(e->state_size);
-	for (size_t i = 0; e->by_kind && i < KIND_SLOTS; i++) {
-		free(e->by_kind[i].kind);
-		free(e->by_kind[i].rules);
+	for (size_t i = 0; i < e->by_kind.cap; i++) {
+		struct kind_rules *kr = e->by_kind.v[i].val;
+		if (e->by_kind.v[i].key) {
+			free(kr->rules);
+			free(kr);
+		}
 	}
-	free(e->by_kind);
+	mg_strmap_release(&e->by_kind);
 	free(e->sev);
 	free(e->overridden);
 	free(e);
@@ -1667,61 +1668,44 @@ static void stable_sort(struct mg_diags *l)
 	free(o);
 }
 
-/* The kind_rules of `kind` (made on first use), or NULL if the table is
- * full (cannot happen with libpg_query's node names). */
+/* The kind_rules of `kind`, made on first use. */
 static const struct kind_rules *rules_for(struct mg_engine *e, const char *kind)
 {
-	uint32_t h = 2166136261u; /* FNV-1a */
-	struct kind_rules *kr;
+	struct kind_rules *kr = mg_strmap_get(&e->by_kind, kind);
 
-	if (!e->by_kind)
-		e->by_kind = mg_xcalloc(KIND_SLOTS, sizeof(*e->by_kind));
-	for (const char *p = kind; *p; p++)
-		h = (h ^ (unsigned char)*p) * 16777619u;
-	for (size_t probe = 0; probe < KIND_SLOTS; probe++) {
-		kr = &e->by_kind[(h + probe) & (KIND_SLOTS - 1)];
-		if (kr->kind && !strcmp(kr->kind, kind))
-			return kr;
-		if (!kr->kind)
-			break;
-	}
-	if (kr->kind)
-		return NULL;
-	kr->kind = mg_xstrdup(kind);
+	if (kr)
+		return kr;
+	kr = mg_xcalloc(1, sizeof(*kr));
 	kr->rules = mg_xcalloc(e->nrules + 1, sizeof(*kr->rules));
 	for (size_t r = 0; r < e->nrules; r++)
 		if (e->sev[r] != MG_SEV_OFF && mg_rules[r]->check &&
 		    kind_matches(mg_rules[r], kind))
 			kr->rules[kr->n++] = (unsigned)r;
+	mg_strmap_put(&e->by_kind, kind, kr);
 	return kr;
 }
 
+/* Run the enabled rules on statement i: `check` of those that want its
+ * kind, or, for a statement the grammar could not parse (tokens_only),
+ * every `check_tokens`. A parsed statement always has a kind (libpg_query
+ * writes every node as {"NodeName": {...}}). */
 static void run_rules(struct mg_lint_ctx *ctx, size_t i, bool tokens_only)
 {
 	struct stmt_info *si = &ctx->st[i];
-	const struct kind_rules *kr = NULL;
 
 	ctx->cur = i;
-	if (!tokens_only && si->ls.kind)
-		kr = rules_for(ctx->e, si->ls.kind);
-	if (kr) {
+	if (tokens_only) {
+		for (size_t r = 0; r < ctx->e->nrules; r++) {
+			if (ctx->e->sev[r] == MG_SEV_OFF || !mg_rules[r]->check_tokens)
+				continue;
+			ctx->rule_idx = r;
+			mg_rules[r]->check_tokens(ctx, &si->ls);
+		}
+	} else if (si->ls.kind) {
+		const struct kind_rules *kr = rules_for(ctx->e, si->ls.kind);
 		for (size_t k = 0; k < kr->n; k++) {
 			ctx->rule_idx = kr->rules[k];
 			mg_rules[kr->rules[k]]->check(ctx, &si->ls);
-		}
-		ctx->rule_idx = SIZE_MAX;
-		return;
-	}
-	for (size_t r = 0; r < ctx->e->nrules; r++) {
-		const struct mg_rule *rule = mg_rules[r];
-		if (ctx->e->sev[r] == MG_SEV_OFF)
-			continue;
-		ctx->rule_idx = r;
-		if (tokens_only) {
-			if (rule->check_tokens)
-				rule->check_tokens(ctx, &si->ls);
-		} else if (rule->check && kind_matches(rule, si->ls.kind)) {
-			rule->check(ctx, &si->ls);
 		}
 	}
 	ctx->rule_idx = SIZE_MAX;
