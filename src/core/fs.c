@@ -20,9 +20,7 @@ int mg_fs_read_stat(const char *path, char **out, size_t *len_out,
 		    struct stat *st_out, struct mg_err *err)
 {
 	struct stat st;
-	int fd;
-	char *data;
-	size_t cap, len = 0;
+	int fd, rc;
 
 	*out = NULL;
 	/* O_NONBLOCK: opening a FIFO must not wait for a writer; it is
@@ -50,20 +48,31 @@ int mg_fs_read_stat(const char *path, char **out, size_t *len_out,
 				 "rename it");
 		return MG_EIO;
 	}
-	if ((size_t)st.st_size > MG_FS_MAX_FILE) {
-		close(fd);
-		mg_err_set(err, MG_EIO, "file-too-large",
-			   "'%s' is %lld bytes, larger than the %zu byte limit",
-			   path, (long long)st.st_size, MG_FS_MAX_FILE);
-		return MG_EIO;
-	}
 	if (st_out)
 		*st_out = st;
+	rc = mg_fs_read_fd(fd, path, &st, out, len_out, err);
+	close(fd);
+	return rc;
+}
+
+int mg_fs_read_fd(int fd, const char *path, const struct stat *st, char **out,
+		  size_t *len_out, struct mg_err *err)
+{
+	char *data;
+	size_t cap, len = 0;
+
+	*out = NULL;
+	if ((size_t)st->st_size > MG_FS_MAX_FILE) {
+		mg_err_set(err, MG_EIO, "file-too-large",
+			   "'%s' is %lld bytes, larger than the %zu byte limit",
+			   path, (long long)st->st_size, MG_FS_MAX_FILE);
+		return MG_EIO;
+	}
 	/* Room for one byte more than fstat reported: a read that comes back
 	 * short of it, with exactly st_size bytes in, is the end of the file
 	 * (no second read just to see 0, no realloc). A file that grew or
 	 * shrank meanwhile takes the general loop below. */
-	cap = (size_t)st.st_size + 2;
+	cap = (size_t)st->st_size + 2;
 	data = mg_xmalloc(cap);
 	for (;;) {
 		ssize_t n;
@@ -71,7 +80,6 @@ int mg_fs_read_stat(const char *path, char **out, size_t *len_out,
 		if (len + 1 >= cap) {
 			if (cap > MG_FS_MAX_FILE) {
 				free(data);
-				close(fd);
 				mg_err_set(err, MG_EIO, "file-too-large",
 					   "'%s' is larger than the %zu byte limit",
 					   path, MG_FS_MAX_FILE);
@@ -86,7 +94,6 @@ int mg_fs_read_stat(const char *path, char **out, size_t *len_out,
 			if (errno == EINTR)
 				continue;
 			free(data);
-			close(fd);
 			mg_err_set(err, MG_EIO, "cannot-read", "cannot read '%s': %s",
 				   path, strerror(errno));
 			return MG_EIO;
@@ -94,10 +101,9 @@ int mg_fs_read_stat(const char *path, char **out, size_t *len_out,
 		if (n == 0)
 			break;
 		len += (size_t)n;
-		if ((size_t)n < want && len == (size_t)st.st_size)
+		if ((size_t)n < want && len == (size_t)st->st_size)
 			break;
 	}
-	close(fd);
 	data[len] = '\0';
 	*out = data;
 	if (len_out)
@@ -105,30 +111,80 @@ int mg_fs_read_stat(const char *path, char **out, size_t *len_out,
 	return 0;
 }
 
-int mg_fs_write(const char *path, const char *data, size_t len, struct mg_err *err)
+/* All of data to fd; false (errno set) on failure. */
+static bool write_all(int fd, const char *data, size_t len)
 {
-	char *tmp = mg_xasprintf("%s.tmp.%ld", path, (long)getpid());
-	FILE *f = fopen(tmp, "wb");
-	int ok;
+	while (len) {
+		ssize_t k = write(fd, data, len);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0)
+			return false;
+		if (k == 0) {
+			errno = EIO;
+			return false;
+		}
+		data += k;
+		len -= (size_t)k;
+	}
+	return true;
+}
 
-	if (!f) {
+/* Write data to a temp file beside path, then rename it over path. The
+ * temp file is path.tmp.PID created 0666 (less the umask), or with
+ * private a mkstemp(3) file (0600, a fresh name) in path's directory. */
+static int write_atomically(const char *path, const char *data, size_t len,
+			    bool private, struct mg_err *err)
+{
+	char *tmp;
+	int fd, e;
+	bool ok;
+
+	if (private) {
+		const char *slash = strrchr(path, '/');
+		tmp = mg_xasprintf("%.*s/.tmp-XXXXXX", slash ? (int)(slash - path) : 1,
+				   slash ? path : ".");
+		fd = mkstemp(tmp);
+	} else {
+		tmp = mg_xasprintf("%s.tmp.%ld", path, (long)getpid());
+		fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+	}
+	if (fd < 0) {
 		mg_err_set(err, MG_EIO, "cannot-write", "cannot create '%s': %s",
 			   tmp, strerror(errno));
 		free(tmp);
 		return MG_EIO;
 	}
-	ok = fwrite(data, 1, len, f) == len;
-	ok = (fflush(f) == 0) && ok;
-	ok = (fclose(f) == 0) && ok;
-	if (!ok || rename(tmp, path) != 0) {
+	ok = write_all(fd, data, len);
+	e = errno;
+	if (close(fd) != 0 && ok) {
+		ok = false;
+		e = errno;
+	}
+	if (ok && rename(tmp, path) != 0) {
+		ok = false;
+		e = errno;
+	}
+	if (!ok) {
 		mg_err_set(err, MG_EIO, "cannot-write", "cannot write '%s': %s",
-			   path, strerror(errno));
+			   path, strerror(e));
 		unlink(tmp);
 		free(tmp);
 		return MG_EIO;
 	}
 	free(tmp);
 	return 0;
+}
+
+int mg_fs_write(const char *path, const char *data, size_t len, struct mg_err *err)
+{
+	return write_atomically(path, data, len, false, err);
+}
+
+int mg_fs_write_private(const char *path, const char *data, size_t len,
+			struct mg_err *err)
+{
+	return write_atomically(path, data, len, true, err);
 }
 
 bool mg_fs_is_dir(const char *path)

@@ -20,8 +20,18 @@ int mg_fs_read(const char *path, char **out, size_t *len_out, struct mg_err *err
  * first byte is read (st may be NULL). */
 int mg_fs_read_stat(const char *path, char **out, size_t *len_out,
 		    struct stat *st, struct mg_err *err);
-/* Write data to path atomically (temp file + rename). MG_EIO on failure. */
+/* The rest of the open regular file fd (path for messages, st its fstat)
+ * into *out, as mg_fs_read; fd stays open. For callers that open the file
+ * themselves (other open flags, checks on the fstat first). */
+int mg_fs_read_fd(int fd, const char *path, const struct stat *st, char **out,
+		  size_t *len_out, struct mg_err *err);
+/* Write data to path atomically (temp file + rename; the file is created
+ * 0666 less the umask). MG_EIO on failure. */
 int mg_fs_write(const char *path, const char *data, size_t len, struct mg_err *err);
+/* mg_fs_write for files only the user may read: created 0600 whatever the
+ * umask (the temp file comes from mkstemp(3), in path's directory). */
+int mg_fs_write_private(const char *path, const char *data, size_t len,
+			struct mg_err *err);
 bool mg_fs_is_dir(const char *path);
 bool mg_fs_is_file(const char *path);
 /* path joined with name by one '/'; owned. */
