@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "../core/buf.h"
+#include "../core/fs.h"
 #include "../core/sha256.h"
 #include "../core/xalloc.h"
 
@@ -26,22 +27,30 @@ static const char MAGIC[8] = { 'M', 'G', 'S', 'U', 'M', 'C', '\r', '\n' };
 /* script flags in the file */
 enum { F_PRESENT = 1, F_NO_TX = 2, F_EMPTY = 4 };
 
+/* The fixed part of an entry, after its path: size, mtime_ns, ctime_ns,
+ * ino, dev (u64 each), mode, up flags, down flags, a zero byte, then the
+ * up and down SHA-256 digests. */
+#define FIXED (5 * 8 + 4 + 32 + 32)
+
+/* An entry made this run (keep_new). Entries read from the file are not
+ * copied into these: they are read in place (at[]). */
 struct rec {
-	const char *rel;        /* into data, or owned (fresh) */
+	char *rel;              /* owned */
 	struct mg_sumcache_key key;
 	unsigned char mode, fup, fdown;
 	unsigned char up[32], down[32];
-	const char *desc;       /* into data, or owned (fresh); NULL = none */
+	char *desc;             /* owned; NULL = none */
 };
 
 struct mg_sumcache {
 	char *file;             /* the cache file */
 	char *dir;              /* the migrations directory's real path */
-	unsigned char *data;    /* the file read; old[] strings point into it */
-	struct rec *old;        /* sorted by rel */
+	char *data;             /* the file read; old entries live in it */
+	uint32_t *at;           /* offset in data of each old entry's path,
+				   sorted by path */
 	size_t nold;
-	bool *kept_old;         /* per old entry */
-	struct rec *fresh;      /* read this run (owned strings) */
+	unsigned char *kept_old; /* per old entry */
+	struct rec *fresh;      /* read this run */
 	size_t nfresh, capfresh;
 };
 
@@ -174,18 +183,20 @@ static bool good_flags(unsigned f)
 	return f < 8 && (f == 0 || (f & F_PRESENT));
 }
 
-/* Parse c->data (len bytes); false (and no entries) when anything is off. */
+/* Parse c->data (len bytes): check all of it and note where each entry's
+ * path is; false (and no entries) when anything is off. */
 static bool parse(struct mg_sumcache *c, size_t len)
 {
-	struct cur cu = { c->data, len, false };
-	const char *ver, *dir;
+	const unsigned char *data = (const unsigned char *)c->data;
+	struct cur cu = { data, len, false };
+	const char *ver, *dir, *prev = NULL;
 	uint64_t sum;
 	uint32_t n;
 
-	if (len < sizeof(MAGIC) + 8 || memcmp(c->data, MAGIC, sizeof(MAGIC)))
+	if (len < sizeof(MAGIC) + 8 || memcmp(data, MAGIC, sizeof(MAGIC)))
 		return false;
-	memcpy(&sum, c->data + len - 8, 8);
-	if (sum != fold(c->data, len - 8))
+	memcpy(&sum, data + len - 8, 8);
+	if (sum != fold(data, len - 8))
 		return false;
 	cu.left -= 8;
 	take(&cu, sizeof(MAGIC));
@@ -199,37 +210,31 @@ static bool parse(struct mg_sumcache *c, size_t len)
 	n = get_u32(&cu);
 	if (cu.bad || n > cu.left / 64)
 		return false;
-	c->old = mg_xcalloc((size_t)n + 1, sizeof(*c->old));
+	c->at = mg_xmalloc(((size_t)n + 1) * sizeof(*c->at));
 	for (uint32_t i = 0; i < n && !cu.bad; i++) {
-		struct rec *r = &c->old[i];
+		const char *rel = get_str(&cu);
 		const unsigned char *p;
-		r->rel = get_str(&cu);
-		if (!r->rel || !*r->rel || (i && strcmp(c->old[i - 1].rel, r->rel) >= 0)) {
+		unsigned mode, fup, fdown;
+		if (!rel || !*rel || (prev && strcmp(prev, rel) >= 0)) {
 			cu.bad = true;
 			break;
 		}
-		r->key.size = get_u64(&cu);
-		r->key.mtime_ns = (int64_t)get_u64(&cu);
-		r->key.ctime_ns = (int64_t)get_u64(&cu);
-		r->key.ino = get_u64(&cu);
-		r->key.dev = get_u64(&cu);
-		if (!(p = take(&cu, 4 + 64)))
+		c->at[i] = (uint32_t)((const unsigned char *)rel - data);
+		prev = rel;
+		if (!(p = take(&cu, FIXED)))
 			break;
-		r->mode = p[0];
-		r->fup = p[1];
-		r->fdown = p[2];
-		memcpy(r->up, p + 4, 32);
-		memcpy(r->down, p + 36, 32);
-		if ((r->mode != MG_SUMCACHE_SECTIONS && r->mode != MG_SUMCACHE_WHOLE) ||
-		    p[3] || !(r->fup & F_PRESENT) || !good_flags(r->fup) ||
-		    !good_flags(r->fdown) ||
-		    (r->mode == MG_SUMCACHE_WHOLE && r->fdown))
+		mode = p[40];
+		fup = p[41];
+		fdown = p[42];
+		if ((mode != MG_SUMCACHE_SECTIONS && mode != MG_SUMCACHE_WHOLE) ||
+		    p[43] || !(fup & F_PRESENT) || !good_flags(fup) ||
+		    !good_flags(fdown) || (mode == MG_SUMCACHE_WHOLE && fdown))
 			cu.bad = true;
-		r->desc = get_str(&cu);
+		get_str(&cu); /* the description */
 	}
 	if (cu.bad || cu.left) {
-		free(c->old);
-		c->old = NULL;
+		free(c->at);
+		c->at = NULL;
 		return false;
 	}
 	c->nold = n;
@@ -242,24 +247,18 @@ static bool parse(struct mg_sumcache *c, size_t len)
 static void read_file(struct mg_sumcache *c)
 {
 	int fd = open(c->file, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+	struct mg_err e = MG_ERR_INIT;
 	struct stat st;
 	size_t len = 0;
 
 	if (fd < 0)
 		return;
 	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_uid != geteuid() ||
-	    (st.st_mode & 022) || (size_t)st.st_size > MAX_CACHE) {
+	    (st.st_mode & 022) || (size_t)st.st_size > MAX_CACHE ||
+	    mg_fs_read_fd(fd, c->file, &st, &c->data, &len, &e)) {
+		mg_err_release(&e);
 		close(fd);
 		return;
-	}
-	c->data = mg_xmalloc((size_t)st.st_size + 1);
-	while (len < (size_t)st.st_size) {
-		ssize_t r = read(fd, c->data + len, (size_t)st.st_size - len);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		len += (size_t)r;
 	}
 	close(fd);
 	if (len != (size_t)st.st_size || !parse(c, len)) {
@@ -333,19 +332,61 @@ struct mg_sumcache *mg_sumcache_open(const char *dir)
 	return c;
 }
 
-static int cmp_rel(const void *k, const void *r)
+size_t mg_sumcache_count(const struct mg_sumcache *c)
 {
-	return strcmp(k, ((const struct rec *)r)->rel);
+	return c ? c->nold : 0;
+}
+
+/* The path of old entry i. */
+static const char *old_rel(const struct mg_sumcache *c, size_t i)
+{
+	return c->data + c->at[i];
 }
 
 long mg_sumcache_find(const struct mg_sumcache *c, const char *rel)
 {
-	const struct rec *r;
+	return mg_sumcache_find_near(c, rel, -1);
+}
+
+long mg_sumcache_find_near(const struct mg_sumcache *c, const char *rel, long guess)
+{
+	size_t lo = 0, hi;
 
 	if (!c || !c->nold)
 		return -1;
-	r = bsearch(rel, c->old, c->nold, sizeof(*c->old), cmp_rel);
-	return r ? (long)(r - c->old) : -1;
+	hi = c->nold;
+	if (guess >= 0 && (size_t)guess < c->nold) {
+		/* the guess, else a neighbour of it: a file added or removed
+		 * since the cache was written shifts the rest by one */
+		size_t g = (size_t)guess;
+		int r = strcmp(rel, old_rel(c, g));
+		if (!r)
+			return (long)g;
+		if (r < 0) {
+			hi = g;
+			if (g > 0 && !(r = strcmp(rel, old_rel(c, g - 1))))
+				return (long)(g - 1);
+			if (g > 0 && r < 0)
+				hi = g - 1;
+		} else {
+			lo = g + 1;
+			if (g + 1 < c->nold && !(r = strcmp(rel, old_rel(c, g + 1))))
+				return (long)(g + 1);
+			if (g + 1 < c->nold && r > 0)
+				lo = g + 2;
+		}
+	}
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int r = strcmp(rel, old_rel(c, mid));
+		if (!r)
+			return (long)mid;
+		if (r < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return -1;
 }
 
 static bool racy(const struct mg_sumcache_key *k, int64_t now_ns)
@@ -366,24 +407,45 @@ static void script_out(struct mg_sumcache_script *s, unsigned f,
 		s->checksum[0] = '\0';
 }
 
+/* Old entry i's fixed part (FIXED bytes after its path) and key. */
+static const unsigned char *old_fixed(const struct mg_sumcache *c, size_t i,
+				      struct mg_sumcache_key *k)
+{
+	const unsigned char *p = (const unsigned char *)c->data + c->at[i];
+	uint32_t n;
+
+	memcpy(&n, p - 4, 4);
+	p += (size_t)n + 1;
+	memcpy(&k->size, p, 8);
+	memcpy(&k->mtime_ns, p + 8, 8);
+	memcpy(&k->ctime_ns, p + 16, 8);
+	memcpy(&k->ino, p + 24, 8);
+	memcpy(&k->dev, p + 32, 8);
+	return p;
+}
+
 long mg_sumcache_lookup(const struct mg_sumcache *c, long handle,
 			const struct mg_sumcache_key *key,
 			enum mg_sumcache_mode mode, int64_t now_ns,
 			struct mg_sumcache_entry *out)
 {
-	const struct rec *r = c && handle >= 0 && (size_t)handle < c->nold
-				      ? &c->old[handle] : NULL;
+	struct mg_sumcache_key k;
+	const unsigned char *p;
+	uint32_t dn;
 
-	if (!r || r->mode != mode || racy(key, now_ns) ||
-	    r->key.size != key->size || r->key.mtime_ns != key->mtime_ns ||
-	    r->key.ctime_ns != key->ctime_ns || r->key.ino != key->ino ||
-	    r->key.dev != key->dev)
+	if (!c || handle < 0 || (size_t)handle >= c->nold)
+		return -1;
+	p = old_fixed(c, (size_t)handle, &k);
+	if (p[40] != mode || racy(key, now_ns) || k.size != key->size ||
+	    k.mtime_ns != key->mtime_ns || k.ctime_ns != key->ctime_ns ||
+	    k.ino != key->ino || k.dev != key->dev)
 		return -1;
 	out->mode = mode;
-	script_out(&out->up, r->fup, r->up);
-	script_out(&out->down, r->fdown, r->down);
-	out->description = r->desc;
-	return (long)(r - c->old);
+	script_out(&out->up, p[41], p + 44);
+	script_out(&out->down, p[42], p + 76);
+	memcpy(&dn, p + FIXED, 4);
+	out->description = dn == UINT32_MAX ? NULL : (const char *)p + FIXED + 4;
+	return handle;
 }
 
 void mg_sumcache_keep_hit(struct mg_sumcache *c, long handle)
@@ -445,10 +507,9 @@ static void put_str(struct mg_buf *b, const char *s)
 	mg_buf_add(b, s, n + 1);
 }
 
-static int cmp_recp(const void *a, const void *b)
+static int cmp_fresh(const void *a, const void *b)
 {
-	return strcmp((*(const struct rec *const *)a)->rel,
-		      (*(const struct rec *const *)b)->rel);
+	return strcmp(((const struct rec *)a)->rel, ((const struct rec *)b)->rel);
 }
 
 static void put_rec(struct mg_buf *b, const struct rec *r)
@@ -467,83 +528,101 @@ static void put_rec(struct mg_buf *b, const struct rec *r)
 	put_str(b, r->desc);
 }
 
-/* Write buf to c->file through a temp file in the same directory. */
-static int write_atomically(const struct mg_sumcache *c, const struct mg_buf *b)
+/* Old entry i as it is in the file (it was checked when read). */
+static void put_old(struct mg_buf *b, const struct mg_sumcache *c, size_t i)
 {
-	const char *slash = strrchr(c->file, '/');
-	char *tmp = mg_xasprintf("%.*s/.tmp-XXXXXX",
-				 slash ? (int)(slash - c->file) : 1,
-				 slash ? c->file : ".");
-	int fd = mkstemp(tmp), rc = -1;
-	size_t off = 0;
+	struct mg_sumcache_key k;
+	const unsigned char *start = (const unsigned char *)c->data + c->at[i] - 4;
+	const unsigned char *p = old_fixed(c, i, &k) + FIXED;
+	uint32_t dn;
 
-	if (fd < 0) {
-		free(tmp);
-		return -1;
-	}
-	while (off < b->len) {
-		ssize_t k = write(fd, b->buf + off, b->len - off);
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0)
-			break;
-		off += (size_t)k;
-	}
-	/* mkstemp makes it 0600 */
-	if (close(fd) == 0 && off == b->len && rename(tmp, c->file) == 0)
-		rc = 0;
-	else
-		unlink(tmp);
-	free(tmp);
-	return rc;
+	memcpy(&dn, p, 4);
+	p += 4 + (dn == UINT32_MAX ? 0 : (size_t)dn + 1);
+	mg_buf_add(b, start, (size_t)(p - start));
+}
+
+/* Old entry i goes into the next save. */
+static bool keep_old(const struct mg_sumcache *c, size_t i, int64_t now_ns)
+{
+	struct mg_sumcache_key k;
+
+	if (!c->kept_old[i])
+		return false;
+	old_fixed(c, i, &k);
+	return !racy(&k, now_ns);
 }
 
 int mg_sumcache_save(struct mg_sumcache *c, int64_t now_ns)
 {
 	struct mg_buf b = MG_BUF_INIT;
-	const struct rec **v;
-	size_t n = 0, w = 0;
+	struct mg_err e = MG_ERR_INIT;
 	bool changed = false;
+	size_t n = 0, i, j, count_at;
+	const char *last = NULL;
+	uint32_t count = 0;
 	uint64_t sum;
 	int rc;
 
 	if (!c)
 		return -1;
-	v = mg_xcalloc(c->nold + c->nfresh + 1, sizeof(*v));
-	for (size_t i = 0; i < c->nold; i++) {
-		if (c->kept_old[i] && !racy(&c->old[i].key, now_ns))
-			v[n++] = &c->old[i];
+	for (i = 0; i < c->nold; i++) {
+		if (keep_old(c, i, now_ns))
+			n++;
 		else
 			changed = true;
 	}
-	for (size_t i = 0; i < c->nfresh; i++) {
+	for (i = 0; i < c->nfresh; i++) {
 		if (!racy(&c->fresh[i].key, now_ns)) {
-			v[n++] = &c->fresh[i];
+			n++;
 			changed = true;
 		}
 	}
-	if (!changed || n > UINT32_MAX) {
-		free(v);
+	if (!changed || n > UINT32_MAX)
 		return changed ? -1 : 0;
-	}
-	qsort(v, n, sizeof(*v), cmp_recp);
-	for (size_t i = 0; i < n; i++) /* one entry per path */
-		if (!w || strcmp(v[w - 1]->rel, v[i]->rel))
-			v[w++] = v[i];
-	n = w;
+	if (c->nfresh > 1)
+		qsort(c->fresh, c->nfresh, sizeof(*c->fresh), cmp_fresh);
 	mg_buf_add(&b, MAGIC, sizeof(MAGIC));
 	put_u32(&b, FORMAT);
 	put_str(&b, MIGRATE_VERSION);
 	put_str(&b, c->dir);
 	put_u64(&b, (uint64_t)now_ns);
-	put_u32(&b, (uint32_t)n);
-	for (size_t i = 0; i < n; i++)
-		put_rec(&b, v[i]);
+	count_at = b.len;
+	put_u32(&b, 0); /* the count, known below */
+	/* both sorted by path: merged, one entry per path (the old one
+	 * first) */
+	for (i = 0, j = 0; i < c->nold || j < c->nfresh;) {
+		const char *rel;
+		bool old;
+		if (i < c->nold && !keep_old(c, i, now_ns)) {
+			i++;
+			continue;
+		}
+		if (j < c->nfresh && racy(&c->fresh[j].key, now_ns)) {
+			j++;
+			continue;
+		}
+		old = i < c->nold &&
+		      (j >= c->nfresh || strcmp(old_rel(c, i), c->fresh[j].rel) <= 0);
+		rel = old ? old_rel(c, i) : c->fresh[j].rel;
+		if (!last || strcmp(last, rel)) {
+			if (old)
+				put_old(&b, c, i);
+			else
+				put_rec(&b, &c->fresh[j]);
+			count++;
+		}
+		last = rel;
+		if (old)
+			i++;
+		else
+			j++;
+	}
+	memcpy(b.buf + count_at, &count, 4);
 	sum = fold((const unsigned char *)b.buf, b.len);
 	put_u64(&b, sum);
-	rc = write_atomically(c, &b);
+	rc = mg_fs_write_private(c->file, b.buf, b.len, &e) ? -1 : 0;
+	mg_err_release(&e);
 	mg_buf_release(&b);
-	free(v);
 	return rc;
 }
 
@@ -552,11 +631,11 @@ void mg_sumcache_free(struct mg_sumcache *c)
 	if (!c)
 		return;
 	for (size_t i = 0; i < c->nfresh; i++) {
-		free((char *)c->fresh[i].rel);
-		free((char *)c->fresh[i].desc);
+		free(c->fresh[i].rel);
+		free(c->fresh[i].desc);
 	}
 	free(c->fresh);
-	free(c->old);
+	free(c->at);
 	free(c->kept_old);
 	free(c->data);
 	free(c->file);

@@ -28,6 +28,7 @@
 #define MG_SUMCACHE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/stat.h>
 
@@ -70,6 +71,11 @@ void mg_sumcache_key_of(struct mg_sumcache_key *k, const struct stat *st);
 /* The handle (>= 0) of the entry the file read had for rel (a path
  * relative to the directory), or -1: without one a stat is not worth it. */
 long mg_sumcache_find(const struct mg_sumcache *c, const char *rel);
+/* How many entries the file read had (handles are below it); 0 for NULL. */
+size_t mg_sumcache_count(const struct mg_sumcache *c);
+/* mg_sumcache_find trying handle guess (and its neighbours) first: the
+ * loader knows where an unchanged directory's files should be. */
+long mg_sumcache_find_near(const struct mg_sumcache *c, const char *rel, long guess);
 /* Entry `handle` (from mg_sumcache_find; -1 is fine) when it is still
  * valid for key and mode: the handle, with *out filled (out->description
  * lives as long as c); -1 otherwise. now_ns is the current CLOCK_REALTIME.

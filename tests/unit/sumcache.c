@@ -395,3 +395,167 @@ TEST(test_sumcache__loader_first_error_in_order)
 	CHECK_CONTAINS(e.file, "00120_m.sql");
 	mg_err_release(&e);
 }
+
+/* A cache holding rel[0..n) (in any order), each with a key of its own
+ * (size = its index) and description "d<index>", saved as of LATER. */
+static char *make_cache_of(const char *d, const char *const *rel, size_t n)
+{
+	char *file = mg_xasprintf("%s/cache-of", d);
+	struct mg_sumcache *c = mg_sumcache_open_file(file, d);
+
+	for (size_t i = 0; i < n; i++) {
+		struct mg_sumcache_key k = { i, 1000 + i, 7, 1, 2 };
+		struct mg_sumcache_entry e;
+		char desc[32];
+		snprintf(desc, sizeof(desc), "d%zu", i);
+		entry(&e, desc);
+		mg_sumcache_keep_new(c, rel[i], &k, &e);
+	}
+	if (mg_sumcache_save(c, LATER))
+		mg_test_fail(__FILE__, __LINE__, "save failed");
+	mg_sumcache_free(c);
+	return file;
+}
+
+/* Whatever the guess, mg_sumcache_find_near finds what a search finds. */
+TEST(test_sumcache__find_near_any_guess)
+{
+	const char *d = mg_test_tmpdir();
+	const char *rel[40];
+	char names[40][16], absent[41][16];
+	char *file;
+	struct mg_sumcache *c;
+
+	for (int i = 0; i < 40; i++) {
+		snprintf(names[i], sizeof(names[i]), "m%02d.sql", 2 * i + 1);
+		rel[i] = names[39 - i]; /* stored sorted whatever the order */
+	}
+	for (int i = 0; i <= 40; i++)
+		snprintf(absent[i], sizeof(absent[i]), "m%02d.sql", 2 * i);
+	file = make_cache_of(d, rel, 40);
+	c = mg_sumcache_open_file(file, d);
+	CHECK_INT(mg_sumcache_count(c), 40);
+	for (int i = 0; i < 40; i++)
+		CHECK_INT(mg_sumcache_find(c, names[i]), i);
+	for (long g = -3; g <= 43; g++) {
+		for (int i = 0; i < 40; i++) {
+			if (mg_sumcache_find_near(c, names[i], g) != i) {
+				mg_test_fail(__FILE__, __LINE__, "%s with guess %ld: %ld",
+					     names[i], g, mg_sumcache_find_near(c, names[i], g));
+				goto out;
+			}
+		}
+		for (int i = 0; i <= 40; i++) {
+			if (mg_sumcache_find_near(c, absent[i], g) != -1) {
+				mg_test_fail(__FILE__, __LINE__, "%s (absent) with guess %ld: %ld",
+					     absent[i], g, mg_sumcache_find_near(c, absent[i], g));
+				goto out;
+			}
+		}
+	}
+out:
+	mg_sumcache_free(c);
+	CHECK_INT(mg_sumcache_count(NULL), 0);
+	CHECK_INT(mg_sumcache_find_near(NULL, "m01.sql", 0), -1);
+	free(file);
+}
+
+/* Saving merges the entries kept from the file (copied as they were)
+ * with the new ones, in path order, one per path: the old one when a
+ * path is both. */
+TEST(test_sumcache__save_merges_kept_and_new)
+{
+	const char *d = mg_test_tmpdir();
+	static const char *const rel[] = { "b.sql", "d.sql", "f.sql" };
+	static const char *const want[] = { "a.sql", "b.sql", "c.sql", "d.sql", "g.sql" };
+	char *file = make_cache_of(d, rel, 3);
+	struct mg_sumcache *c = mg_sumcache_open_file(file, d);
+	/* as make_cache_of keys them: size = index, ino = 1000 + index */
+	struct mg_sumcache_key kb = { 0, 1000, 7, 1, 2 }, kd = { 1, 1001, 7, 1, 2 };
+	struct mg_sumcache_key knew = { 99, 5, 5, 5, 5 };
+	struct mg_sumcache_entry e;
+
+	/* keep b and d as read, f goes; a, c, g are new, and d again */
+	CHECK_INT(mg_sumcache_lookup(c, mg_sumcache_find(c, "b.sql"), &kb,
+				     MG_SUMCACHE_SECTIONS, LATER, &e), 0);
+	mg_sumcache_keep_hit(c, 0);
+	mg_sumcache_keep_hit(c, mg_sumcache_find(c, "d.sql"));
+	entry(&e, "new");
+	mg_sumcache_keep_new(c, "g.sql", &knew, &e);
+	mg_sumcache_keep_new(c, "c.sql", &knew, &e);
+	mg_sumcache_keep_new(c, "d.sql", &knew, &e);
+	mg_sumcache_keep_new(c, "a.sql", &knew, &e);
+	CHECK_INT(mg_sumcache_save(c, LATER), 0);
+	mg_sumcache_free(c);
+
+	c = mg_sumcache_open_file(file, d);
+	CHECK_INT(mg_sumcache_count(c), 5);
+	for (int i = 0; i < 5; i++)
+		CHECK_INT(mg_sumcache_find(c, want[i]), i);
+	/* b and d as they were: their keys, their descriptions */
+	CHECK_INT(mg_sumcache_lookup(c, 1, &kb, MG_SUMCACHE_SECTIONS, LATER, &e), 1);
+	CHECK_STR(e.description, "d0");
+	CHECK_STR(e.up.checksum, SUM_A);
+	CHECK_STR(e.down.checksum, SUM_B);
+	CHECK_INT(mg_sumcache_lookup(c, 3, &kd, MG_SUMCACHE_SECTIONS, LATER, &e), 3);
+	CHECK_STR(e.description, "d1");
+	CHECK_INT(mg_sumcache_lookup(c, 3, &knew, MG_SUMCACHE_SECTIONS, LATER, &e), -1);
+	/* the new ones as given */
+	for (int i = 0; i < 5; i += 2) {
+		CHECK_INT(mg_sumcache_lookup(c, i, &knew, MG_SUMCACHE_SECTIONS, LATER, &e), i);
+		CHECK_STR(e.description, "new");
+	}
+	mg_sumcache_free(c);
+	free(file);
+}
+
+/* A second load through the cache saved by the first reads no file and
+ * gives the set a load without the cache gives (every layout). */
+TEST(test_sumcache__loader_warm_same_result)
+{
+	const char *dirs[4] = { mg_test_tmpdir(), mg_test_tmpdir(), mg_test_tmpdir(),
+				mg_test_tmpdir() };
+	struct mg_migset_opts pat = { NULL, "^(?<version>\\d+)_(?<name>\\w+)\\.sql$" };
+	struct timespec racy = { 2, 200 * 1000000 };
+
+	write_sets(dirs[0], dirs[1], dirs[2]);
+	mg_test_write(dirs[3], "1_a.sql", "-- migrate:up\nSELECT 1;\n-- migrate:down\nSELECT 2;\n");
+	mg_test_write(dirs[3], "2_b.sql", "-- migrate:description Two\n-- migrate:up\nSELECT 3;\n");
+	/* past the racy window, so the entries are stored and trusted */
+	nanosleep(&racy, NULL);
+	for (int i = 0; i < 4; i++) {
+		const struct mg_migset_opts *o = i == 3 ? &pat : NULL;
+		struct mg_migset plain, cold, warm;
+		struct mg_err e = MG_ERR_INIT;
+		char *file = mg_xasprintf("%s.cache", dirs[i]);
+		struct mg_sumcache *c = mg_sumcache_open_file(file, dirs[i]);
+		CHECK_INT(mg_migset_load_cached(&plain, dirs[i], o, 0, NULL, &e), 0);
+		CHECK_INT(mg_migset_load_cached(&cold, dirs[i], o, 0, c, &e), 0);
+		CHECK_INT(mg_sumcache_save(c, mg_sumcache_now_ns()), 0);
+		mg_sumcache_free(c);
+		c = mg_sumcache_open_file(file, dirs[i]);
+		CHECK_INT(mg_migset_load_cached(&warm, dirs[i], o, 0, c, &e), 0);
+		CHECK(same_set(&plain, &cold));
+		CHECK(same_set(&plain, &warm));
+		CHECK(warm.nsources > 0);
+		for (size_t k = 0; k < warm.nsources; k++)
+			CHECK(!warm.sources[k]->text);
+		for (size_t k = 0; k < warm.n; k++)
+			if (plain.items[k].down.present)
+				CHECK_STR(warm.items[k].down.src->path,
+					  plain.items[k].down.src->path);
+		/* nothing changed: the file is left as it was */
+		{
+			struct stat s1, s2;
+			CHECK_INT(stat(file, &s1), 0);
+			CHECK_INT(mg_sumcache_save(c, mg_sumcache_now_ns()), 0);
+			CHECK_INT(stat(file, &s2), 0);
+			CHECK_INT(s1.st_ino, s2.st_ino);
+		}
+		mg_sumcache_free(c);
+		mg_migset_release(&plain);
+		mg_migset_release(&cold);
+		mg_migset_release(&warm);
+		free(file);
+	}
+}
