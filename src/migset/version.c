@@ -101,32 +101,30 @@ static int cmp_digits(const char *a, const char *b, size_t n)
  * (and leaves *res) when either is anything else. */
 static bool plain_cmp(const char *a, const char *b, int *res)
 {
-	int c = 0;
+	size_t i = 0, ea, eb;
+	int first;
 
 	if (*a == '0' || *b == '0' || !*a || !*b)
 		return false;
-	for (size_t i = 0;; i++) {
-		unsigned char x = (unsigned char)a[i], y = (unsigned char)b[i];
-		bool dx = (unsigned)(x - '0') < 10, dy = (unsigned)(y - '0') < 10;
-		const char *rest;
-		if (dx && dy) {
-			if (!c && x != y)
-				c = x < y ? -1 : 1;
-			continue;
-		}
-		if (!x && !y) {
-			*res = c;
-			return true;
-		}
-		if (!((!x && dy) || (!y && dx)))
-			return false; /* a separator or other character */
-		/* one ended: the other must be digits to its end, and longer */
-		for (rest = (x ? a : b) + i; *rest; rest++)
-			if ((unsigned)(*rest - '0') >= 10)
-				return false;
-		*res = x ? 1 : -1;
+	/* the common prefix */
+	while (a[i] == b[i] && (unsigned)(a[i] - '0') < 10)
+		i++;
+	if (a[i] == b[i]) {
+		if (a[i])
+			return false; /* the same separator or other character */
+		*res = 0;
 		return true;
 	}
+	first = (unsigned char)a[i] < (unsigned char)b[i] ? -1 : 1;
+	/* the rest must be digits to the end on both sides */
+	for (ea = i; (unsigned)(a[ea] - '0') < 10; ea++)
+		;
+	for (eb = i; (unsigned)(b[eb] - '0') < 10; eb++)
+		;
+	if (a[ea] || b[eb])
+		return false;
+	*res = ea != eb ? (ea < eb ? -1 : 1) : first;
+	return true;
 }
 
 int mg_version_cmp(const char *a, const char *b)
@@ -155,13 +153,20 @@ int mg_version_cmp(const char *a, const char *b)
 
 char *mg_version_key(const char *v)
 {
-	size_t cap = strlen(v) + 2, n = 0;
-	char *out = malloc(cap);
-	const char *st;
-	size_t len;
+	char *out = malloc(strlen(v) + 2);
 
 	if (!out)
 		abort();
+	mg_version_key_to(v, out);
+	return out;
+}
+
+void mg_version_key_to(const char *v, char *out)
+{
+	size_t n = 0;
+	const char *st;
+	size_t len;
+
 	while (next_group(&v, &st, &len)) {
 		if (n)
 			out[n++] = '.';
@@ -173,5 +178,4 @@ char *mg_version_key(const char *v)
 		}
 	}
 	out[n] = '\0';
-	return out;
 }

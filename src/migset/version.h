@@ -22,5 +22,7 @@ int mg_version_cmp(const char *a, const char *b);
 /* The canonical form of a version (owned): groups without leading zeros,
  * dashes dropped, joined by '.'; equal keys <=> mg_version_cmp() == 0. */
 char *mg_version_key(const char *v);
+/* mg_version_key into out, which has room for strlen(v) + 2 bytes. */
+void mg_version_key_to(const char *v, char *out);
 
 #endif
