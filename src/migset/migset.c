@@ -3,6 +3,7 @@
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <ctype.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <dirent.h>
 #include <errno.h>
@@ -33,51 +34,98 @@ const char *mg_layout_name(enum mg_layout l)
 	}
 }
 
-/* One migration as found on disk, before its files are read. */
+/* ---- the set's strings --------------------------------------------------
+ *
+ * Versions, names, labels and paths of a set are carved from a few large
+ * blocks (one allocation per block instead of several per file) and go
+ * with the set in mg_migset_release. */
+
+struct mg_strblock {
+	struct mg_strblock *next;
+	size_t used, cap;
+	char data[];
+};
+
+/* n bytes of the set's strings (not NUL-terminated by this). */
+static char *str_alloc(struct mg_migset *set, size_t n)
+{
+	struct mg_strblock *b = set->strings;
+
+	if (!b || b->cap - b->used < n) {
+		size_t cap = b && b->cap < ((size_t)1 << 20) ? 2 * b->cap : b ? b->cap : 4096;
+		if (cap < n)
+			cap = n;
+		b = mg_xmalloc(sizeof(*b) + cap);
+		b->next = set->strings;
+		b->used = 0;
+		b->cap = cap;
+		set->strings = b;
+	}
+	b->used += n;
+	return b->data + b->used - n;
+}
+
+/* s[0, n) as a string of the set. */
+static char *str_dup(struct mg_migset *set, const char *s, size_t n)
+{
+	char *p = str_alloc(set, n + 1);
+
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+static void strings_release(struct mg_migset *set)
+{
+	struct mg_strblock *b = set->strings, *next;
+
+	for (; b; b = next) {
+		next = b->next;
+		free(b);
+	}
+	set->strings = NULL;
+}
+
+/* One migration as found on disk, before its files are read. Its strings
+ * are the set's. */
 struct cand {
-	char *version, *name, *label;
-	char *up_path, *down_path;  /* owned or NULL */
-	char *readme_path;          /* layout 4 description */
-	char *meta_path;            /* layout 3 diesel metadata.toml */
+	const char *version, *name, *label;
+	const char *up_path, *down_path;  /* or NULL */
+	const char *readme_path;          /* layout 4 description */
+	const char *meta_path;            /* layout 3 diesel metadata.toml */
 	enum mg_layout layout;
 	bool no_tx;                 /* from the file name (.no-transaction.) */
 	int dialect_rank;           /* 2 exact dialect, 1 generic */
 };
 
+/* What discovery works with. */
 struct cands {
 	struct cand *v;
 	size_t n, cap;
 	/* (layout, version key, name) -> first candidate with it: an open
 	 * addressing table, so discovery stays linear in the number of files */
-	char **keys;                /* owned; NULL = empty slot */
-	size_t *idx;
+	struct slot {
+		size_t hash;
+		size_t at;          /* index in v, plus 1; 0 = empty slot */
+	} *slots;
 	size_t nslots, nused;
+	struct mg_migset *set;      /* whose strings these are */
+	const char *dir;
+	size_t dirlen;
 };
-
-static void cand_free(struct cand *c)
-{
-	free(c->version);
-	free(c->name);
-	free(c->label);
-	free(c->up_path);
-	free(c->down_path);
-	free(c->readme_path);
-	free(c->meta_path);
-}
 
 static void cands_release(struct cands *cs)
 {
-	for (size_t i = 0; i < cs->n; i++)
-		cand_free(&cs->v[i]);
 	free(cs->v);
-	for (size_t i = 0; i < cs->nslots; i++)
-		free(cs->keys[i]);
-	free(cs->keys);
-	free(cs->idx);
+	free(cs->slots);
 	memset(cs, 0, sizeof(*cs));
 }
 
-bool mg_migset_split_name(const char *stem, char **version, char **name)
+/* The version at the start of stem (after an optional 'v') and the name
+ * after its separator: offsets and lengths into stem. False if stem starts
+ * with no version. */
+static bool split_name(const char *stem, size_t *voff, size_t *vlen,
+		       const char **name)
 {
 	size_t skip, n = mg_version_scan(stem, &skip);
 	const char *rest;
@@ -87,31 +135,112 @@ bool mg_migset_split_name(const char *stem, char **version, char **name)
 	rest = stem + skip + n;
 	if (*rest && *rest != '_' && *rest != '-' && *rest != '.')
 		return false;
-	*version = mg_xstrndup(stem + skip, n);
-	*name = mg_xstrdup(*rest ? rest + 1 : "");
+	*voff = skip;
+	*vlen = n;
+	*name = *rest ? rest + 1 : rest;
 	return true;
 }
 
-static bool ends_with(const char *s, const char *suf)
+bool mg_migset_split_name(const char *stem, char **version, char **name)
 {
-	size_t a = strlen(s), b = strlen(suf);
-	return a >= b && memcmp(s + a - b, suf, b) == 0;
+	size_t voff, vlen;
+	const char *rest;
+
+	if (!split_name(stem, &voff, &vlen, &rest))
+		return false;
+	*version = mg_xstrndup(stem + voff, vlen);
+	*name = mg_xstrdup(rest);
+	return true;
 }
 
-/* A directory entry: its name (owned) and readdir's d_type. */
+/* s (of length n) ends with suf */
+static bool ends_with_n(const char *s, size_t n, const char *suf, size_t sn)
+{
+	return n >= sn && memcmp(s + n - sn, suf, sn) == 0;
+}
+#define ENDS(s, n, lit) ends_with_n(s, n, lit, sizeof(lit) - 1)
+
+/* A directory entry: its name (the set's string) and readdir's d_type. */
 struct ent {
-	char *name;
+	const char *name;
+	size_t len;
 	unsigned char type;
 };
 
-static int sort_names(const void *a, const void *b)
+/* For sorting: the first 16 bytes of the name, big-endian and zero-padded
+ * after its end (so comparing k0, k1 as numbers is comparing those bytes
+ * as strcmp does), then the name. */
+struct sortkey {
+	uint64_t k0, k1;
+	const struct ent *e;
+};
+
+static uint64_t be64(const char *s, size_t n)
 {
-	return strcmp(((const struct ent *)a)->name, ((const struct ent *)b)->name);
+	uint64_t v = 0;
+
+	for (size_t i = 0; i < 8; i++)
+		v = v << 8 | (i < n ? (unsigned char)s[i] : 0);
+	return v;
 }
 
-/* Sorted visible entries of dir (owned array of owned names). */
-static int list_dir(const char *dir, struct ent **out, size_t *nout,
-		    struct mg_err *err)
+static bool key_less(const struct sortkey *a, const struct sortkey *b)
+{
+	if (a->k0 != b->k0)
+		return a->k0 < b->k0;
+	if (a->k1 != b->k1)
+		return a->k1 < b->k1;
+	return strcmp(a->e->name, b->e->name) < 0;
+}
+
+/* Sort a[0, n) by name, stably: a merge sort between a and b (room for n
+ * each); returns the one that holds the result. Names from readdir come
+ * in hash order; most comparisons are decided by the first 16 bytes,
+ * without a call. */
+static struct sortkey *sort_keys(struct sortkey *a, struct sortkey *b, size_t n)
+{
+	for (size_t w = 1; w < n; w *= 2) {
+		struct sortkey *t;
+		for (size_t lo = 0; lo < n; lo += 2 * w) {
+			size_t mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;
+			size_t i = lo, j = mid, o = lo;
+			while (i < mid && j < hi)
+				b[o++] = key_less(&a[j], &a[i]) ? a[j++] : a[i++];
+			while (i < mid)
+				b[o++] = a[i++];
+			while (j < hi)
+				b[o++] = a[j++];
+		}
+		t = a;
+		a = b;
+		b = t;
+	}
+	return a;
+}
+
+/* v[0, n) in name order. */
+static void sort_names(struct ent *v, size_t n)
+{
+	struct sortkey *k = mg_xmalloc(2 * n * sizeof(*k)), *r;
+	struct ent *sorted = mg_xmalloc(n * sizeof(*sorted));
+
+	for (size_t i = 0; i < n; i++) {
+		k[i].k0 = be64(v[i].name, v[i].len);
+		k[i].k1 = v[i].len > 8 ? be64(v[i].name + 8, v[i].len - 8) : 0;
+		k[i].e = &v[i];
+	}
+	r = sort_keys(k, k + n, n);
+	for (size_t i = 0; i < n; i++)
+		sorted[i] = *r[i].e;
+	memcpy(v, sorted, n * sizeof(*v));
+	free(sorted);
+	free(k);
+}
+
+/* Sorted visible entries of dir (an owned array; the names are the set's
+ * strings). */
+static int list_dir(struct mg_migset *set, const char *dir, struct ent **out,
+		    size_t *nout, struct mg_err *err)
 {
 	DIR *d = opendir(dir);
 	struct dirent *de;
@@ -126,116 +255,113 @@ static int list_dir(const char *dir, struct ent **out, size_t *nout,
 		return MG_EIO;
 	}
 	while ((de = readdir(d))) {
+		size_t len;
 		if (de->d_name[0] == '.')
 			continue;
+		len = strlen(de->d_name);
 		MG_GROW(v, cap, n + 1);
-		v[n].name = mg_xstrdup(de->d_name);
+		v[n].name = str_dup(set, de->d_name, len);
+		v[n].len = len;
 		v[n++].type = de->d_type;
 	}
 	closedir(d);
 	if (n > 1)
-		qsort(v, n, sizeof(*v), sort_names);
+		sort_names(v, n);
 	*out = v;
 	*nout = n;
 	return 0;
 }
 
-static void free_list(struct ent *v, size_t n)
+/* dir/name as a string of the set (as mg_fs_join would join them). */
+static const char *join(struct cands *cs, const char *name, size_t len)
+{
+	size_t a = cs->dirlen;
+	bool slash = a && cs->dir[a - 1] == '/';
+	char *p = str_alloc(cs->set, a + !slash + len + 1);
+
+	memcpy(p, cs->dir, a);
+	if (!slash)
+		p[a++] = '/';
+	memcpy(p + a, name, len);
+	p[a + len] = '\0';
+	return p;
+}
+
+static size_t hash_bytes(size_t h, const char *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		free(v[i].name);
-	free(v);
-}
-
-/* Names of files that are never migrations and are skipped quietly. */
-static bool ignorable_file(const char *name)
-{
-	return !ends_with(name, ".sql");
-}
-
-static size_t key_hash(const char *k)
-{
-	size_t h = 14695981039346656037u;
-
-	for (; *k; k++)
-		h = (h ^ (unsigned char)*k) * 1099511628211u;
+		h = (h ^ (unsigned char)s[i]) * 1099511628211u;
 	return h;
 }
 
-/* "layout 0x1f version-key 0x1f name" (owned): candidates are the same
- * migration when their keys are equal */
-static char *cand_key(const char *version, const char *name, enum mg_layout layout)
+/* The hash of (layout, version key, name): candidates are the same
+ * migration when all three are equal. */
+static size_t cand_hash(const char *version, size_t vlen, const char *name,
+			enum mg_layout layout)
 {
-	char *vk = mg_version_key(version);
-	size_t a = strlen(vk), b = strlen(name);
-	char *k = mg_xmalloc(a + b + 4);
+	char small[64], *vk = NULL;
+	char sep = '\x1f', l = (char)('0' + (int)layout);
+	size_t h = 14695981039346656037u, i = 0;
 
-	k[0] = (char)('0' + (int)layout); /* one digit */
-	k[1] = '\x1f';
-	memcpy(k + 2, vk, a);
-	k[2 + a] = '\x1f';
-	memcpy(k + 3 + a, name, b + 1);
-	free(vk);
-	return k;
+	/* digits without a leading zero are their own key */
+	if (version[0] != '0')
+		while (i < vlen && (unsigned)(version[i] - '0') < 10)
+			i++;
+	if (i < vlen || !vlen) {
+		vk = vlen + 2 <= sizeof(small) ? small : mg_xmalloc(vlen + 2);
+		mg_version_key_to(version, vk);
+	}
+	h = hash_bytes(h, &l, 1);
+	h = hash_bytes(h, &sep, 1);
+	h = vk ? hash_bytes(h, vk, strlen(vk)) : hash_bytes(h, version, vlen);
+	h = hash_bytes(h, &sep, 1);
+	h = hash_bytes(h, name, strlen(name));
+	if (vk && vk != small)
+		free(vk);
+	return h;
 }
 
-/* The slot of key k: where it is, or the empty one where it would go. */
-static size_t slot_of(const struct cands *cs, const char *k)
+static bool cand_is(const struct cand *c, const char *version, const char *name,
+		    enum mg_layout layout)
 {
-	size_t m = cs->nslots - 1, i = key_hash(k) & m;
+	return c->layout == layout && !strcmp(c->name, name) &&
+	       !mg_version_cmp(c->version, version);
+}
 
-	while (cs->keys[i] && strcmp(cs->keys[i], k))
+/* The slot of (hash, version, name, layout): where its first candidate
+ * is, or the empty one where it would go. */
+static size_t slot_of(const struct cands *cs, size_t h, const char *version,
+		      const char *name, enum mg_layout layout)
+{
+	size_t m = cs->nslots - 1, i = h & m;
+
+	while (cs->slots[i].at && (cs->slots[i].hash != h ||
+				   !cand_is(&cs->v[cs->slots[i].at - 1], version, name, layout)))
 		i = (i + 1) & m;
 	return i;
 }
 
-static void keys_grow(struct cands *cs)
+/* Room in the table for one more (at most half full). */
+static void slots_grow(struct cands *cs)
 {
 	size_t old = cs->nslots;
-	char **ok = cs->keys;
-	size_t *oi = cs->idx;
+	struct slot *os = cs->slots;
 
+	if (2 * (cs->nused + 1) <= cs->nslots)
+		return;
 	cs->nslots = old ? old * 2 : 64;
-	cs->keys = mg_xcalloc(cs->nslots, sizeof(*cs->keys));
-	cs->idx = mg_xcalloc(cs->nslots, sizeof(*cs->idx));
+	while (2 * (cs->nused + 1) > cs->nslots)
+		cs->nslots *= 2;
+	cs->slots = mg_xcalloc(cs->nslots, sizeof(*cs->slots));
 	for (size_t i = 0; i < old; i++) {
-		if (ok[i]) {
-			size_t j = slot_of(cs, ok[i]);
-			cs->keys[j] = ok[i];
-			cs->idx[j] = oi[i];
+		if (os[i].at) {
+			size_t j = os[i].hash & (cs->nslots - 1);
+			while (cs->slots[j].at)
+				j = (j + 1) & (cs->nslots - 1);
+			cs->slots[j] = os[i];
 		}
 	}
-	free(ok);
-	free(oi);
-}
-
-/* The first candidate with key k (cand_key), or NULL. */
-static struct cand *cand_find(struct cands *cs, const char *k)
-{
-	size_t i;
-
-	if (!cs->nslots)
-		return NULL;
-	i = slot_of(cs, k);
-	return cs->keys[i] ? &cs->v[cs->idx[i]] : NULL;
-}
-
-/* Index candidate cs->v[at] under k (taken; freed if one with it came
- * first). */
-static void cand_index(struct cands *cs, size_t at, char *k)
-{
-	size_t i;
-
-	if (2 * (cs->nused + 1) > cs->nslots)
-		keys_grow(cs);
-	i = slot_of(cs, k);
-	if (cs->keys[i]) {
-		free(k);
-		return;
-	}
-	cs->keys[i] = k;
-	cs->idx[i] = at;
-	cs->nused++;
+	free(os);
 }
 
 static struct cand *cand_add(struct cands *cs)
@@ -245,9 +371,10 @@ static struct cand *cand_add(struct cands *cs)
 	return &cs->v[cs->n++];
 }
 
-/* Strip a pop-style dialect suffix (".postgres") from stem in place; return
- * its rank for the wanted dialect: 2 match, 1 no suffix, 0 other dialect. */
-static int strip_dialect(char *stem, const char *dialect)
+/* Strip a pop-style dialect suffix (".postgres") from stem (*len bytes)
+ * in place; return its rank for the wanted dialect: 2 match, 1 no suffix,
+ * 0 other dialect. */
+static int strip_dialect(char *stem, size_t *len, const char *dialect)
 {
 	static const struct { const char *suf, *dialect; } tab[] = {
 		{ ".postgres", "postgres" }, { ".postgresql", "postgres" },
@@ -255,9 +382,15 @@ static int strip_dialect(char *stem, const char *dialect)
 		{ ".sqlite", "sqlite" }, { ".mysql", "mysql" },
 		{ ".cockroach", "cockroach" },
 	};
+	const char *dot = memrchr(stem, '.', *len);
+
+	/* every suffix starts with the last dot */
+	if (!dot)
+		return 1;
 	for (size_t i = 0; i < sizeof(tab) / sizeof(tab[0]); i++) {
-		if (ends_with(stem, tab[i].suf)) {
-			stem[strlen(stem) - strlen(tab[i].suf)] = '\0';
+		if (!strcmp(dot, tab[i].suf)) {
+			*len = (size_t)(dot - stem);
+			stem[*len] = '\0';
 			if (!dialect || !strcmp(dialect, tab[i].dialect))
 				return 2;
 			return 0;
@@ -285,112 +418,123 @@ static int bad_name(struct mg_err *err, const char *dir, const char *name,
 	return MG_EINPUT;
 }
 
+/* A second file for the same slot of candidate c. */
+static int duplicate_file(struct cands *cs, const struct cand *c,
+			  const char *slot, const char *fname, struct mg_err *err)
+{
+	char *p = mg_fs_join(cs->dir, fname);
+
+	mg_err_set(err, MG_EINPUT, "duplicate-version",
+		   "duplicate migration file for version '%s': '%s'",
+		   c->version, slot);
+	mg_err_at(err, p, 0, 0);
+	free(p);
+	return MG_EINPUT;
+}
+
 /* A regular file in the top directory, default grammar. */
-static int classify_file(const char *dir, const char *fname, struct cands *cs,
+static int classify_file(struct cands *cs, const struct ent *f,
 			 const char *dialect, struct mg_err *err)
 {
-	char *stem, *version = NULL, *name = NULL, *key;
+	const char *fname = f->name, *nm;
+	char stem[256];
+	size_t sl, voff, vlen, h, slot;
 	int direction = 0, rank; /* 1 up, -1 down, 0 sections */
 	bool no_tx = false;
 	enum mg_layout layout;
 	struct cand *c;
+	const char *version, *name, **pathp;
 
-	if (ends_with(fname, ".up.sql")) {
+	if (ENDS(fname, f->len, ".up.sql")) {
 		direction = 1;
-		stem = mg_xstrndup(fname, strlen(fname) - 7);
-	} else if (ends_with(fname, ".down.sql")) {
+		sl = f->len - 7;
+	} else if (ENDS(fname, f->len, ".down.sql")) {
 		direction = -1;
-		stem = mg_xstrndup(fname, strlen(fname) - 9);
+		sl = f->len - 9;
 	} else {
-		stem = mg_xstrndup(fname, strlen(fname) - 4);
+		sl = f->len - 4;
 	}
+	/* a name from readdir has at most 255 bytes */
+	memcpy(stem, fname, sl);
+	stem[sl] = '\0';
 	layout = direction ? MG_LAYOUT_PAIRS : MG_LAYOUT_SECTIONS;
-	if (ends_with(stem, ".no-transaction") || ends_with(stem, ".autocommit")) {
+	if (ENDS(stem, sl, ".no-transaction") || ENDS(stem, sl, ".autocommit")) {
 		no_tx = true;
-		*strrchr(stem, '.') = '\0';
+		sl = (size_t)(strrchr(stem, '.') - stem);
+		stem[sl] = '\0';
 	}
-	rank = strip_dialect(stem, dialect);
-	if (!mg_migset_split_name(stem, &version, &name)) {
-		free(stem);
-		bad_name(err, dir, fname, "file name does not start with a version");
+	rank = strip_dialect(stem, &sl, dialect);
+	if (!split_name(stem, &voff, &vlen, &nm)) {
+		bad_name(err, cs->dir, fname, "file name does not start with a version");
 		return NO_LAYOUT;
 	}
-	free(stem);
-	if (rank == 0) {
-		free(version);
-		free(name);
+	if (rank == 0)
 		return 0;
-	}
-	key = cand_key(version, name, layout);
-	c = cand_find(cs, key);
+	version = str_dup(cs->set, stem + voff, vlen);
+	name = str_dup(cs->set, nm, sl - (size_t)(nm - stem));
+	h = cand_hash(version, vlen, name, layout);
+	slots_grow(cs);
+	slot = slot_of(cs, h, version, name, layout);
+	c = cs->slots[slot].at ? &cs->v[cs->slots[slot].at - 1] : NULL;
 	if (!c || c->dialect_rank != rank) {
 		c = cand_add(cs);
 		c->version = version;
 		c->name = name;
 		c->layout = layout;
 		c->dialect_rank = rank;
-		c->label = mg_xstrdup(fname);
-		cand_index(cs, cs->n - 1, key);
-	} else {
-		free(key);
-		free(version);
-		free(name);
-	}
-	{
-		char **slot = direction < 0 ? &c->down_path : &c->up_path;
-		if (*slot) {
-			char *p = mg_fs_join(dir, fname);
-			mg_err_set(err, MG_EINPUT, "duplicate-version",
-				   "duplicate migration file for version '%s': '%s'",
-				   c->version, *slot);
-			mg_err_at(err, p, 0, 0);
-			free(p);
-			return MG_EINPUT;
+		c->label = fname;
+		if (!cs->slots[slot].at) {
+			cs->slots[slot].hash = h;
+			cs->slots[slot].at = cs->n;
+			cs->nused++;
 		}
-		*slot = mg_fs_join(dir, fname);
 	}
-	if (direction >= 0) {
-		free(c->label);
-		c->label = mg_xstrdup(fname);
-	}
+	pathp = direction < 0 ? &c->down_path : &c->up_path;
+	if (*pathp)
+		return duplicate_file(cs, c, *pathp, fname, err);
+	*pathp = join(cs, fname, f->len);
+	if (direction >= 0)
+		c->label = fname;
 	if (no_tx)
 		c->no_tx = true;
 	return 0;
 }
 
-static int classify_subdir(const char *dir, const char *dname, struct cands *cs,
-			   struct mg_err *err)
+static int classify_subdir(struct cands *cs, const struct ent *e, struct mg_err *err)
 {
-	char *sub = mg_fs_join(dir, dname);
+	const char *dname = e->name, *dir = cs->dir;
+	const char *sub = join(cs, dname, e->len);
 	char *p_up = mg_fs_join(sub, "up.sql"), *p_down = mg_fs_join(sub, "down.sql");
 	char *p_upg = mg_fs_join(sub, "upgrade.sql");
 	char *p_dng = mg_fs_join(sub, "downgrade.sql");
+	struct mg_migset *set = cs->set;
 	struct cand *c;
 	int rc = 0;
 
 	if (mg_fs_is_file(p_up) || mg_fs_is_file(p_down)) {
-		char *version, *name;
-		if (!mg_migset_split_name(dname, &version, &name)) {
+		size_t voff, vlen;
+		const char *nm;
+		if (!split_name(dname, &voff, &vlen, &nm)) {
 			bad_name(err, dir, dname,
 				 "directory name does not start with a version");
 			rc = NO_LAYOUT;
 			goto out;
 		}
 		c = cand_add(cs);
-		c->version = version;
-		c->name = name;
+		c->version = str_dup(set, dname + voff, vlen);
+		c->name = str_dup(set, nm, strlen(nm));
 		c->layout = MG_LAYOUT_DIRS;
-		c->label = mg_xstrdup(dname);
+		c->label = dname;
 		c->dialect_rank = 1;
-		if (mg_fs_is_file(p_up)) {
-			c->up_path = p_up;
-			p_up = NULL;
+		if (mg_fs_is_file(p_up))
+			c->up_path = str_dup(set, p_up, strlen(p_up));
+		if (mg_fs_is_file(p_down))
+			c->down_path = str_dup(set, p_down, strlen(p_down));
+		{
+			char *meta = mg_fs_join(sub, "metadata.toml");
+			c->meta_path = str_dup(set, meta, strlen(meta));
+			free(meta);
 		}
-		if (mg_fs_is_file(p_down)) {
-			c->down_path = p_down;
-			p_down = NULL;
-		}
-		c->meta_path = mg_fs_join(sub, "metadata.toml");
 	} else if (mg_fs_is_file(p_upg) || mg_fs_is_file(p_dng)) {
 		/* vA_to_vB: the version is the target release B */
 		const char *to = strstr(dname, "_to_");
@@ -404,20 +548,20 @@ static int classify_subdir(const char *dir, const char *dname, struct cands *cs,
 			goto out;
 		}
 		c = cand_add(cs);
-		c->version = mg_xstrndup(vs + skip, n);
-		c->name = mg_xstrdup(dname);
+		c->version = str_dup(set, vs + skip, n);
+		c->name = dname;
 		c->layout = MG_LAYOUT_RELEASES;
-		c->label = mg_xstrdup(dname);
+		c->label = dname;
 		c->dialect_rank = 1;
-		if (mg_fs_is_file(p_upg)) {
-			c->up_path = p_upg;
-			p_upg = NULL;
+		if (mg_fs_is_file(p_upg))
+			c->up_path = str_dup(set, p_upg, strlen(p_upg));
+		if (mg_fs_is_file(p_dng))
+			c->down_path = str_dup(set, p_dng, strlen(p_dng));
+		{
+			char *readme = mg_fs_join(sub, "README.md");
+			c->readme_path = str_dup(set, readme, strlen(readme));
+			free(readme);
 		}
-		if (mg_fs_is_file(p_dng)) {
-			c->down_path = p_dng;
-			p_dng = NULL;
-		}
-		c->readme_path = mg_fs_join(sub, "README.md");
 	} else {
 		bad_name(err, dir, dname,
 			 "directory holds neither up.sql/down.sql nor "
@@ -425,7 +569,6 @@ static int classify_subdir(const char *dir, const char *dname, struct cands *cs,
 		rc = NO_LAYOUT;
 	}
 out:
-	free(sub);
 	free(p_up);
 	free(p_down);
 	free(p_upg);
@@ -433,19 +576,19 @@ out:
 	return rc;
 }
 
-static int classify_pattern(const char *dir, const char *fname, pcre2_code *re,
-			    pcre2_match_data *md, struct cands *cs,
-			    struct mg_err *err)
+static int classify_pattern(struct cands *cs, const struct ent *f, pcre2_code *re,
+			    pcre2_match_data *md, struct mg_err *err)
 {
+	const char *fname = f->name, *dir = cs->dir;
 	int n = pcre2_match(re, (PCRE2_SPTR)fname, PCRE2_ZERO_TERMINATED, 0, 0, md, NULL);
 	PCRE2_UCHAR *v = NULL, *nm = NULL, *dir_s = NULL;
 	PCRE2_SIZE l;
 	int direction = 0;
 	struct cand *c;
-	char **slot;
+	const char **slot;
 
 	if (n < 0) {
-		if (ignorable_file(fname))
+		if (!ENDS(fname, f->len, ".sql"))
 			return 0;
 		bad_name(err, dir, fname,
 			 "file name does not match the configured filename_pattern");
@@ -478,9 +621,9 @@ static int classify_pattern(const char *dir, const char *fname, pcre2_code *re,
 			c = &cs->v[i];
 	if (!c || !direction) {
 		c = cand_add(cs);
-		c->version = mg_xstrdup((const char *)v);
-		c->name = mg_xstrdup(nm ? (const char *)nm : "");
-		c->label = mg_xstrdup(fname);
+		c->version = str_dup(cs->set, (const char *)v, strlen((const char *)v));
+		c->name = nm ? str_dup(cs->set, (const char *)nm, strlen((const char *)nm)) : "";
+		c->label = fname;
 		c->layout = MG_LAYOUT_PATTERN;
 		c->dialect_rank = 1;
 	}
@@ -488,21 +631,14 @@ static int classify_pattern(const char *dir, const char *fname, pcre2_code *re,
 	pcre2_substring_free(nm);
 	pcre2_substring_free(dir_s);
 	if (!direction) {
-		c->up_path = mg_fs_join(dir, fname);
+		c->up_path = join(cs, fname, f->len);
 		c->dialect_rank = 3; /* sectioned file */
 		return 0;
 	}
 	slot = direction < 0 ? &c->down_path : &c->up_path;
-	if (*slot) {
-		char *p = mg_fs_join(dir, fname);
-		mg_err_set(err, MG_EINPUT, "duplicate-version",
-			   "duplicate migration file for version '%s': '%s'",
-			   c->version, *slot);
-		mg_err_at(err, p, 0, 0);
-		free(p);
-		return MG_EINPUT;
-	}
-	*slot = mg_fs_join(dir, fname);
+	if (*slot)
+		return duplicate_file(cs, c, *slot, fname, err);
+	*slot = join(cs, fname, f->len);
 	return 0;
 }
 
@@ -524,12 +660,18 @@ static int discover(const char *dir, const struct mg_migset_opts *opts,
 {
 	struct ent *names;
 	size_t n;
-	int rc = list_dir(dir, &names, &n, err);
+	int rc = list_dir(set, dir, &names, &n, err);
 	pcre2_code *re = NULL;
 	pcre2_match_data *md = NULL;
 
 	if (rc)
 		return rc;
+	cs->set = set;
+	cs->dir = dir;
+	cs->dirlen = strlen(dir);
+	/* about one candidate per name: no regrowing on the way */
+	cs->cap = n + 1;
+	cs->v = mg_xmalloc(cs->cap * sizeof(*cs->v));
 	if (opts && opts->pattern) {
 		int ec;
 		PCRE2_SIZE eo;
@@ -541,7 +683,7 @@ static int discover(const char *dir, const struct mg_migset_opts *opts,
 			mg_err_set(err, MG_ECONFIG, "bad-filename-pattern",
 				   "filename_pattern is not a valid PCRE2 pattern at "
 				   "offset %zu: %s", (size_t)eo, (char *)msg);
-			free_list(names, n);
+			free(names);
 			return MG_ECONFIG;
 		}
 		if (pcre2_substring_number_from_name(re, (PCRE2_SPTR) "version") < 0) {
@@ -550,21 +692,21 @@ static int discover(const char *dir, const struct mg_migset_opts *opts,
 			mg_err_hint(err, "example: ^(?<version>\\d+)_(?<name>.+)\\."
 					 "(?<direction>up|down)\\.sql$");
 			pcre2_code_free(re);
-			free_list(names, n);
+			free(names);
 			return MG_ECONFIG;
 		}
 		md = pcre2_match_data_create_from_pattern(re, NULL);
 	}
 	for (size_t i = 0; i < n && !rc; i++) {
-		const char *nm = names[i].name;
-		unsigned char t = names[i].type;
+		const struct ent *e = &names[i];
+		unsigned char t = e->type;
 		struct stat st;
 		/* readdir's d_type saves a stat per file: a regular file is
 		 * read (and fstat'ed) later anyway, and a file that is not a
 		 * migration is never looked at. Symbolic links and file
 		 * systems that do not fill d_type take the stat. */
 		if (t != DT_REG && t != DT_DIR) {
-			char *p = mg_fs_join(dir, nm);
+			char *p = mg_fs_join(dir, e->name);
 			if (stat(p, &st) != 0) {
 				mg_err_set(err, MG_EIO, "cannot-read",
 					   "cannot stat '%s': %s", p, strerror(errno));
@@ -579,12 +721,12 @@ static int discover(const char *dir, const struct mg_migset_opts *opts,
 		}
 		if (t == DT_DIR) {
 			if (!re)
-				rc = classify_subdir(dir, nm, cs, err);
+				rc = classify_subdir(cs, e, err);
 		} else if (re) {
-			rc = classify_pattern(dir, nm, re, md, cs, err);
-		} else if (!ignorable_file(nm)) {
-			rc = classify_file(dir, nm, cs,
-					   opts ? opts->dialect : NULL, err);
+			rc = classify_pattern(cs, e, re, md, err);
+		} else if (ENDS(e->name, e->len, ".sql")) {
+			/* anything else is never a migration: skipped quietly */
+			rc = classify_file(cs, e, opts ? opts->dialect : NULL, err);
 		}
 		if (rc == NO_LAYOUT) {
 			rc = MG_EINPUT;
@@ -596,7 +738,7 @@ static int discover(const char *dir, const struct mg_migset_opts *opts,
 	}
 	pcre2_match_data_free(md);
 	pcre2_code_free(re);
-	free_list(names, n);
+	free(names);
 	return rc;
 }
 
@@ -611,32 +753,36 @@ static int cmp_cand(const void *a, const void *b)
 
 /* Order, drop generic files shadowed by dialect ones, and reject
  * duplicates, lone downs and mixed layouts. */
-static int check_cands(const char *dir, struct cands *cs, enum mg_layout *layout,
-		       struct mg_err *err)
+static int check_cands(struct cands *cs, enum mg_layout *layout, struct mg_err *err)
 {
 	size_t i, w = 0;
+	bool strict = true; /* versions strictly increasing: no two the same */
 
 	/* names come sorted, and that is usually version order already */
-	for (i = 1; i < cs->n; i++)
-		if (cmp_cand(&cs->v[i - 1], &cs->v[i]) > 0)
+	for (i = 1; i < cs->n; i++) {
+		int c = mg_version_cmp(cs->v[i - 1].version, cs->v[i].version);
+		if (c < 0)
+			continue;
+		strict = false;
+		if (c > 0 || cs->v[i].dialect_rank > cs->v[i - 1].dialect_rank)
 			break;
+	}
 	if (i < cs->n)
 		qsort(cs->v, cs->n, sizeof(cs->v[0]), cmp_cand);
-	for (i = 0; i < cs->n; i++) {
+	for (i = 0; !strict && i < cs->n; i++) {
 		if (w && !mg_version_cmp(cs->v[w - 1].version, cs->v[i].version) &&
-		    cs->v[w - 1].dialect_rank == 2 && cs->v[i].dialect_rank == 1) {
-			cand_free(&cs->v[i]);
+		    cs->v[w - 1].dialect_rank == 2 && cs->v[i].dialect_rank == 1)
 			continue;
-		}
 		cs->v[w++] = cs->v[i];
 	}
-	cs->n = w;
+	if (!strict)
+		cs->n = w;
 	*layout = MG_LAYOUT_NONE;
 	for (i = 0; i < cs->n; i++) {
 		struct cand *c = &cs->v[i];
-		if (i && !mg_version_cmp(cs->v[i - 1].version, c->version)) {
-			char *a = cs->v[i - 1].up_path ? cs->v[i - 1].up_path : cs->v[i - 1].down_path;
-			char *b = c->up_path ? c->up_path : c->down_path;
+		if (!strict && i && !mg_version_cmp(cs->v[i - 1].version, c->version)) {
+			const char *a = cs->v[i - 1].up_path ? cs->v[i - 1].up_path : cs->v[i - 1].down_path;
+			const char *b = c->up_path ? c->up_path : c->down_path;
 			mg_err_set(err, MG_EINPUT, "duplicate-version",
 				   "version '%s' is used twice: '%s' and '%s'",
 				   c->version, a, b);
@@ -663,7 +809,6 @@ static int check_cands(const char *dir, struct cands *cs, enum mg_layout *layout
 			mg_err_at(err, c->up_path, 0, 0);
 			mg_err_hint(err, "keep one layout per migrations directory "
 					 "(docs/migration-layouts.md)");
-			(void)dir;
 			return MG_EINPUT;
 		}
 	}
@@ -958,13 +1103,13 @@ static char *readme_description(const char *path)
  * one file after the other would give. */
 
 struct job {
-	struct mg_source *src[2];       /* owned until moved to the set */
+	struct mg_source *src[2];       /* in set->source_block, or NULL */
+	size_t src_at;                  /* where this job's sources go there */
 	/* with a cache only: */
-	struct mg_sumcache_key key[2];  /* the file's stat */
 	long hit[2];                    /* cache handle, or -1: read */
-	bool fresh[2];                  /* read; to be kept in the cache */
+	struct mg_sumcache_key *key;    /* owned; [2]: the stat of the files
+					   read (NULL when none was) */
 	bool text_no_tx[2];             /* whole layouts: no_tx from the text */
-	enum mg_sumcache_mode mode;
 	int rc;
 	struct mg_err *err;             /* owned; when rc */
 };
@@ -975,16 +1120,20 @@ struct loader {
 	struct job *jobs;
 	bool sums;
 	const struct mg_sumcache *cache; /* NULL: none (or no checksums) */
+	size_t ncached;                  /* its entries */
 	int64_t now_ns;
 	int dirfd;                       /* the set's directory, or -1 */
+	size_t reloff;                   /* paths relative to the directory
+					    start here (see join) */
 };
 
-/* path relative to the migrations directory (paths are mg_fs_join'ed) */
-static const char *rel_path(const char *dir, const char *path)
+/* How a candidate's files are cached: one sectioned file, or whole
+ * scripts. */
+static enum mg_sumcache_mode cand_mode(const struct cand *c)
 {
-	size_t n = strlen(dir);
-
-	return path + n + (n && dir[n - 1] == '/' ? 0 : 1);
+	return c->layout == MG_LAYOUT_SECTIONS ||
+	       (c->layout == MG_LAYOUT_PATTERN && c->dialect_rank == 3 && !c->down_path)
+		       ? MG_SUMCACHE_SECTIONS : MG_SUMCACHE_WHOLE;
 }
 
 static void entry_script(struct mg_sumcache_script *e, const struct mg_script *sc)
@@ -1006,17 +1155,29 @@ static void script_of_entry(struct mg_script *sc, const struct mg_source *src,
 	memcpy(sc->checksum, e->checksum, sizeof(sc->checksum));
 }
 
-/* File k of job j: its cache entry (*hit true, *e filled; j->src[k] is a
- * source without text) or its text. MG_EINPUT when it cannot be read, as
- * ever. */
-/* *pathp: the candidate's path; a cache hit takes it over as the
- * source's path (no copy). */
-static int read_file(struct loader *ld, struct job *j, int k, char **pathp,
+/* Where file k of candidate i should be among the cache's entries, which
+ * are sorted by path: an unchanged directory has as many entries per
+ * candidate as files, and a down file sorts before its up file
+ * (x.down.sql, x.up.sql; down.sql, up.sql; downgrade.sql, upgrade.sql). */
+static long guess_entry(const struct loader *ld, size_t i, int k)
+{
+	size_t per = ld->cs->n ? ld->ncached / ld->cs->n : 0;
+
+	if (per <= 1)
+		return (long)i;
+	return (long)(2 * i + (k ? 0 : 1));
+}
+
+/* File k of job i at path: its cache entry (*hit true, *e filled; the
+ * source has no text and borrows path) or its text. MG_EINPUT when it
+ * cannot be read, as ever. */
+static int read_file(struct loader *ld, size_t i, int k, const char *path,
 		     enum mg_sumcache_mode mode, bool *hit,
 		     struct mg_sumcache_entry *e, struct mg_err *err)
 {
-	struct mg_source *s = mg_xcalloc(1, sizeof(*s));
-	const char *path = *pathp;
+	struct job *j = &ld->jobs[i];
+	struct mg_source *s = &ld->set->source_block[j->src_at + (size_t)k];
+	struct mg_sumcache_key key;
 	struct stat st;
 	char *text;
 	size_t len;
@@ -1024,34 +1185,33 @@ static int read_file(struct loader *ld, struct job *j, int k, char **pathp,
 	*hit = false;
 	j->hit[k] = -1;
 	if (ld->cache) {
-		const char *rel = rel_path(ld->set->dir, path);
-		long h = mg_sumcache_find(ld->cache, rel);
+		const char *rel = path + ld->reloff;
+		long h = mg_sumcache_find_near(ld->cache, rel, guess_entry(ld, i, k));
 		/* relative to the open directory: one name looked up, not
 		 * the directory's path again for each of 10,000 files */
 		if (h >= 0 &&
 		    (ld->dirfd >= 0 ? fstatat(ld->dirfd, rel, &st, 0) : stat(path, &st)) == 0) {
-			mg_sumcache_key_of(&j->key[k], &st);
-			j->hit[k] = mg_sumcache_lookup(ld->cache, h, &j->key[k], mode,
-						       ld->now_ns, e);
-		}
-		if (j->hit[k] >= 0) {
-			s->path = *pathp;
-			*pathp = NULL;
-			j->src[k] = s;
-			*hit = true;
-			return 0;
+			mg_sumcache_key_of(&key, &st);
+			h = mg_sumcache_lookup(ld->cache, h, &key, mode, ld->now_ns, e);
+			if (h >= 0) {
+				memset(s, 0, sizeof(*s));
+				s->path = (char *)path;
+				j->src[k] = s;
+				j->hit[k] = h;
+				*hit = true;
+				return 0;
+			}
 		}
 	}
 	/* the stat that keys the cache is taken on the open file before it
 	 * is read: a change after it shows in ctime next time */
 	if (mg_fs_read_stat(path, &text, &len, ld->cache ? &st : NULL, err) ||
-	    mg_source_adopt(s, path, text, len, err)) {
-		free(s);
+	    mg_source_adopt(s, path, text, len, err))
 		return MG_EINPUT;
-	}
 	if (ld->cache) {
+		if (!j->key)
+			j->key = mg_xcalloc(2, sizeof(*j->key));
 		mg_sumcache_key_of(&j->key[k], &st);
-		j->fresh[k] = true;
 	}
 	j->src[k] = s;
 	return 0;
@@ -1069,7 +1229,7 @@ static const char *text_description(const struct mg_script *sc)
 static void load_one(void *arg, size_t i)
 {
 	struct loader *ld = arg;
-	struct cand *c = &ld->cs->v[i];
+	const struct cand *c = &ld->cs->v[i];
 	struct job *j = &ld->jobs[i];
 	struct mg_migration *m = &ld->set->items[i];
 	struct mg_err err = MG_ERR_INIT;
@@ -1077,15 +1237,12 @@ static void load_one(void *arg, size_t i)
 	bool hit;
 	int rc = 0;
 
-	/* the candidate's strings move to the migration */
-	m->version = c->version;
-	m->name = c->name;
-	m->label = c->label;
-	c->version = c->name = c->label = NULL;
-	if ((c->layout == MG_LAYOUT_SECTIONS) ||
-	    (c->layout == MG_LAYOUT_PATTERN && c->dialect_rank == 3 && !c->down_path)) {
-		j->mode = MG_SUMCACHE_SECTIONS;
-		if ((rc = read_file(ld, j, 0, &c->up_path, MG_SUMCACHE_SECTIONS, &hit,
+	/* the candidate's strings are the set's: the migration takes them */
+	m->version = (char *)c->version;
+	m->name = (char *)c->name;
+	m->label = (char *)c->label;
+	if (cand_mode(c) == MG_SUMCACHE_SECTIONS) {
+		if ((rc = read_file(ld, i, 0, c->up_path, MG_SUMCACHE_SECTIONS, &hit,
 				    &e, &err)))
 			goto out;
 		if (hit) {
@@ -1099,13 +1256,12 @@ static void load_one(void *arg, size_t i)
 		}
 	} else {
 		bool no_tx = c->no_tx || (c->meta_path && diesel_no_tx(c->meta_path));
-		j->mode = MG_SUMCACHE_WHOLE;
 		for (int k = 0; k < 2 && !rc; k++) {
-			char **path = k ? &c->down_path : &c->up_path;
+			const char *path = k ? c->down_path : c->up_path;
 			struct mg_script *sc = k ? &m->down : &m->up;
-			if (!*path)
+			if (!path)
 				break;
-			if ((rc = read_file(ld, j, k, path, MG_SUMCACHE_WHOLE, &hit, &e,
+			if ((rc = read_file(ld, i, k, path, MG_SUMCACHE_WHOLE, &hit, &e,
 					    &err)))
 				break;
 			if (hit) {
@@ -1132,14 +1288,12 @@ out:
 	}
 }
 
-/* The cache entry of file k of a freshly read migration. */
-static void fresh_entry(const struct mg_migset *set, const struct job *j,
-			size_t i, int k, struct mg_sumcache_entry *e)
+/* The cache entry of file k of freshly read candidate c (item m). */
+static void fresh_entry(const struct cand *c, const struct mg_migration *m,
+			const struct job *j, int k, struct mg_sumcache_entry *e)
 {
-	const struct mg_migration *m = &set->items[i];
-
 	memset(e, 0, sizeof(*e));
-	if (j->mode == MG_SUMCACHE_SECTIONS) {
+	if (cand_mode(c) == MG_SUMCACHE_SECTIONS) {
 		e->mode = MG_SUMCACHE_SECTIONS;
 		entry_script(&e->up, &m->up);
 		entry_script(&e->down, &m->down);
@@ -1159,20 +1313,30 @@ static void fresh_entry(const struct mg_migset *set, const struct job *j,
 static int load_all(struct mg_migset *set, struct cands *cs, bool sums,
 		    struct mg_sumcache *cache, struct mg_err *err)
 {
-	struct loader ld = { set, cs, NULL, sums, sums ? cache : NULL, 0, -1 };
+	struct loader ld = { set, cs, NULL, sums, sums ? cache : NULL, 0, 0, -1, 0 };
+	size_t nfiles = 0;
 	int rc = 0;
 
 	if (!cs->n)
 		return 0;
+	ld.ncached = mg_sumcache_count(ld.cache);
 	ld.now_ns = mg_sumcache_now_ns();
 	ld.dirfd = ld.cache ? open(set->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+	ld.reloff = cs->dirlen + (cs->dirlen && set->dir[cs->dirlen - 1] == '/' ? 0 : 1);
 	ld.jobs = mg_xcalloc(cs->n, sizeof(*ld.jobs));
 	set->items = mg_xcalloc(cs->n + 1, sizeof(*set->items));
 	set->cap = cs->n + 1;
 	set->n = cs->n;
+	/* one source per file (a sectioned file is one) */
+	for (size_t i = 0; i < cs->n; i++) {
+		const struct cand *c = &cs->v[i];
+		ld.jobs[i].src_at = nfiles;
+		nfiles += cand_mode(c) == MG_SUMCACHE_SECTIONS ? 1 : !!c->up_path + !!c->down_path;
+	}
+	set->source_block = mg_xmalloc((nfiles + 1) * sizeof(*set->source_block));
 	mg_workers_run(cs->n, 64, load_one, &ld);
-	set->sources = mg_xcalloc(2 * cs->n + 1, sizeof(*set->sources));
-	set->srccap = 2 * cs->n + 1;
+	set->sources = mg_xmalloc((nfiles + 1) * sizeof(*set->sources));
+	set->srccap = nfiles + 1;
 	for (size_t i = 0; i < cs->n; i++) {
 		struct job *j = &ld.jobs[i];
 		for (int k = 0; k < 2; k++)
@@ -1187,6 +1351,8 @@ static int load_all(struct mg_migset *set, struct cands *cs, bool sums,
 			free(j->err);
 		}
 	}
+	/* every file of the set is kept in the cache: hits by handle, the
+	 * ones read (all other sources, with a cache) as new entries */
 	for (size_t i = 0; ld.cache && !rc && i < cs->n; i++) {
 		struct job *j = &ld.jobs[i];
 		for (int k = 0; k < 2; k++) {
@@ -1195,13 +1361,15 @@ static int load_all(struct mg_migset *set, struct cands *cs, bool sums,
 				continue;
 			if (j->hit[k] >= 0) {
 				mg_sumcache_keep_hit(cache, j->hit[k]);
-			} else if (j->fresh[k]) {
-				fresh_entry(set, j, i, k, &e);
-				mg_sumcache_keep_new(cache, rel_path(set->dir, j->src[k]->path),
+			} else {
+				fresh_entry(&cs->v[i], &set->items[i], j, k, &e);
+				mg_sumcache_keep_new(cache, j->src[k]->path + ld.reloff,
 						     &j->key[k], &e);
 			}
 		}
 	}
+	for (size_t i = 0; i < cs->n; i++)
+		free(ld.jobs[i].key);
 	free(ld.jobs);
 	if (ld.dirfd >= 0)
 		close(ld.dirfd);
@@ -1232,7 +1400,7 @@ int mg_migset_load_cached(struct mg_migset *set, const char *dir,
 	set->dir = mg_xstrdup(dir);
 	rc = discover(dir, opts, flags, &cs, set, err);
 	if (!rc)
-		rc = check_cands(dir, &cs, &set->layout, err);
+		rc = check_cands(&cs, &set->layout, err);
 	if (!rc)
 		rc = load_all(set, &cs, !(flags & MG_MIGSET_NO_CHECKSUMS),
 			      cache, err);
@@ -1249,24 +1417,24 @@ void mg_migset_release(struct mg_migset *set)
 {
 	for (size_t i = 0; i < set->n; i++) {
 		struct mg_migration *m = &set->items[i];
-		free(m->version);
-		free(m->name);
 		free(m->description);
-		free(m->label);
 		mg_directives_release(&m->up.dirs);
 		mg_directives_release(&m->down.dirs);
 	}
 	free(set->items);
-	for (size_t i = 0; i < set->nsources; i++) {
-		mg_source_release(set->sources[i]);
-		free(set->sources[i]);
-	}
+	/* a source without text (a cache hit) owns nothing: its path is one
+	 * of the set's strings */
+	for (size_t i = 0; i < set->nsources; i++)
+		if (set->sources[i]->text)
+			mg_source_release(set->sources[i]);
 	free(set->sources);
+	free(set->source_block);
 	for (size_t i = 0; i < set->nunmatched; i++) {
 		free(set->unmatched[i].path);
 		free(set->unmatched[i].why);
 	}
 	free(set->unmatched);
+	strings_release(set);
 	free(set->dir);
 	memset(set, 0, sizeof(*set));
 }

@@ -33,14 +33,16 @@ enum mg_layout {
 
 const char *mg_layout_name(enum mg_layout l);
 
+/* (The fields are ordered so no padding is needed between them: 10,000
+ * migrations hold 20,000 of these.) */
 struct mg_script {
-	bool present;                 /* a file (or section) exists */
 	const struct mg_source *src;  /* borrowed from the set; NULL if absent */
 	size_t off, end;              /* the script's bytes: src->text[off, end) */
+	struct mg_directives dirs;    /* directives inside [off, end) (owned) */
+	bool present;                 /* a file (or section) exists */
 	bool no_tx;                   /* run outside a transaction */
 	bool empty;                   /* nothing but blanks and comments */
 	char checksum[65];            /* SHA-256 hex of the script, CRLF -> LF */
-	struct mg_directives dirs;    /* directives inside [off, end) (owned) */
 };
 
 struct mg_migration {
@@ -79,13 +81,19 @@ struct mg_unmatched {
 	char *why;         /* owned: the loader's error message for it */
 };
 
+struct mg_strblock;
+
 struct mg_migset {
 	char *dir;                  /* owned */
 	enum mg_layout layout;
-	struct mg_migration *items; /* ordered by version */
+	struct mg_migration *items; /* ordered by version; their version,
+				       name and label are the set's strings */
 	size_t n, cap;
-	struct mg_source **sources; /* owned; the files read */
+	struct mg_source **sources; /* owned array; the files read */
 	size_t nsources, srccap;
+	struct mg_source *source_block; /* owned; where sources[] live */
+	struct mg_strblock *strings; /* owned; versions, names, labels,
+					paths */
 	bool loaded;                /* scripts read (mg_migset_load) */
 	struct mg_unmatched *unmatched; /* in name order; only with
 					   MG_MIGSET_KEEP_UNMATCHED */

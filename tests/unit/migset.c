@@ -1,7 +1,10 @@
 /* Unit tests: src/migset (layouts, order, errors). */
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/xalloc.h"
 #include "migset/migset.h"
 #include "test.h"
 
@@ -221,5 +224,110 @@ TEST(test_migset__flags_keep_unmatched)
 	CHECK_INT(mg_migset_load_flags(&s, d2, NULL, MG_MIGSET_KEEP_UNMATCHED, &e),
 		  MG_EINPUT);
 	CHECK_STR(e.id, "duplicate-version");
+	mg_err_release(&e);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Directory entries are taken in strcmp order of their names, whatever
+ * readdir's order: names of every length, with long common prefixes
+ * (the loader's sort compares their first 16 bytes as numbers), bytes
+ * above 0x7f and prefixes of each other. Strays (KEEP_UNMATCHED) come out
+ * in the order they were taken. */
+TEST(test_migset__entries_taken_in_name_order)
+{
+	const char *d = mg_test_tmpdir();
+	static const char *const fixed[] = {
+		"a.sql", "ab.sql", "abcdefghijklmno.sql", "abcdefghijklmnop.sql",
+		"abcdefghijklmnopq.sql", "abcdefghijklmnoq.sql", "x\xc3\xa9.sql",
+		"x\x7f.sql", "x\xff.sql", "xx.sql", "x.sql",
+		"ZZZZZZZZZZZZZZZZZZZZZZZZ.sql", "ZZZZZZZZZZZZZZZZZZZZZZZY.sql",
+	};
+	enum { NRAND = 400 };
+	size_t nfixed = sizeof(fixed) / sizeof(fixed[0]), n = 0;
+	char *names[NRAND + sizeof(fixed) / sizeof(fixed[0])];
+	unsigned seed = 7;
+	struct mg_migset s;
+	struct mg_err e = MG_ERR_INIT;
+
+	for (size_t i = 0; i < nfixed; i++)
+		names[n++] = mg_xstrdup(fixed[i]);
+	for (int i = 0; i < NRAND; i++) {
+		/* "x" + a shared prefix of random length + random tail */
+		char b[64];
+		int pre = (int)(rand_r(&seed) % 24), tail = 1 + (int)(rand_r(&seed) % 6), k = 0;
+		b[k++] = 'x';
+		for (int j = 0; j < pre; j++)
+			b[k++] = 'p';
+		for (int j = 0; j < tail; j++)
+			b[k++] = "ab\x80\xfe"[rand_r(&seed) % 4];
+		memcpy(b + k, ".sql", 5);
+		bool dup = false;
+		for (size_t j = 0; j < n; j++)
+			dup = dup || !strcmp(names[j], b);
+		if (!dup)
+			names[n++] = mg_xstrdup(b);
+	}
+	for (size_t i = 0; i < n; i++)
+		mg_test_write(d, names[i], "SELECT 1;\n");
+	qsort(names, n, sizeof(names[0]), cmp_str);
+	CHECK_INT(mg_migset_load_flags(&s, d, NULL, MG_MIGSET_KEEP_UNMATCHED, &e), 0);
+	CHECK_INT(s.nunmatched, n);
+	for (size_t i = 0; i < n; i++) {
+		const char *base = strrchr(s.unmatched[i].path, '/') + 1;
+		if (strcmp(base, names[i])) {
+			mg_test_fail(__FILE__, __LINE__, "entry %zu is '%s', expected '%s'",
+				     i, base, names[i]);
+			break;
+		}
+	}
+	mg_migset_release(&s);
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+}
+
+/* The first file of a version with the same name and layout is the one
+ * the second file (a down, a dialect variant) joins; a second file for
+ * the same slot is a duplicate, named by the one taken first. */
+TEST(test_migset__files_of_one_migration_found_together)
+{
+	const char *d = mg_test_tmpdir(), *d2 = mg_test_tmpdir();
+	struct mg_migset s;
+	struct mg_err e = MG_ERR_INIT;
+	char name[64];
+
+	/* 300 pairs (the table grows several times), versions with and
+	 * without leading zeros, one dialect variant */
+	for (int i = 1; i <= 300; i++) {
+		snprintf(name, sizeof(name), i % 3 ? "%04d_m%d.up.sql" : "%d_m%d.up.sql", i, i);
+		mg_test_write(d, name, "SELECT 1;\n");
+		snprintf(name, sizeof(name), i % 3 ? "%04d_m%d.down.sql" : "%d_m%d.down.sql", i, i);
+		mg_test_write(d, name, "SELECT 2;\n");
+	}
+	mg_test_write(d, "0301_x.up.sql", "SELECT 3;\n");
+	mg_test_write(d, "0301_x.sqlite.up.sql", "SELECT 4;\n");
+	{
+		struct mg_migset_opts o = { "sqlite", NULL };
+		CHECK_INT(mg_migset_load(&s, d, &o, &e), 0);
+	}
+	CHECK_INT(s.n, 301);
+	for (size_t i = 0; i < 300; i++) {
+		CHECK(s.items[i].up.present);
+		CHECK(s.items[i].down.present);
+		CHECK(strstr(s.items[i].up.src->path, ".up.sql"));
+		CHECK(strstr(s.items[i].down.src->path, ".down.sql"));
+	}
+	CHECK_CONTAINS(s.items[300].up.src->path, "0301_x.sqlite.up.sql");
+	mg_migset_release(&s);
+
+	mg_test_write(d2, "0001_a.up.sql", "SELECT 1;\n");
+	mg_test_write(d2, "0001_a.no-transaction.up.sql", "SELECT 1;\n");
+	CHECK_INT(mg_migset_load(&s, d2, NULL, &e), MG_EINPUT);
+	CHECK_STR(e.id, "duplicate-version");
+	CHECK_CONTAINS(e.msg, "0001_a.no-transaction.up.sql'");
+	CHECK_CONTAINS(e.file, "0001_a.up.sql");
 	mg_err_release(&e);
 }
