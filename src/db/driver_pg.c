@@ -560,17 +560,20 @@ static int pg_query(struct mg_db *db, const char *sql, int nparams,
 		out->nrows = (size_t)p->pq->PQntuples(res);
 		out->ncols = (size_t)p->pq->PQnfields(res);
 		struct mg_rows_builder b = { 0 };
-		size_t bytes = 0;
+		/* room for the text at once, without a pass to measure it: the
+		 * result holds every value with its NUL, so its size bounds
+		 * them (the room left over is never touched) */
+		mg_rows_builder_reserve(&b, out->nrows * out->ncols,
+					p->pq->PQresultMemorySize(res));
 		for (size_t r = 0; r < out->nrows; r++)
-			for (size_t c = 0; c < out->ncols; c++)
-				bytes += (size_t)p->pq->PQgetlength(res, (int)r, (int)c) + 1;
-		mg_rows_builder_reserve(&b, out->nrows * out->ncols, bytes);
-		for (size_t r = 0; r < out->nrows; r++)
-			for (size_t c = 0; c < out->ncols; c++)
+			for (size_t c = 0; c < out->ncols; c++) {
+				/* a NULL has length 0: only an empty value
+				 * needs asking which it is */
+				int n = p->pq->PQgetlength(res, (int)r, (int)c);
 				mg_rows_builder_add(&b,
-					p->pq->PQgetisnull(res, (int)r, (int)c) ? NULL :
-					p->pq->PQgetvalue(res, (int)r, (int)c),
-					(size_t)p->pq->PQgetlength(res, (int)r, (int)c));
+					!n && p->pq->PQgetisnull(res, (int)r, (int)c) ? NULL :
+					p->pq->PQgetvalue(res, (int)r, (int)c), (size_t)n);
+			}
 		mg_rows_builder_finish(&b, out);
 	}
 	p->pq->PQclear(res);

@@ -76,6 +76,7 @@
 		int field_num))                                               \
 	X(int, PQgetlength, (const PGresult *res, int tup_num,                \
 		int field_num))                                               \
+	X(size_t, PQresultMemorySize, (const PGresult *res))                  \
 	X(void, PQclear, (PGresult *res))                                     \
 	X(void, PQfreemem, (void *ptr))                                       \
 	X(int, PQlibVersion, (void))
