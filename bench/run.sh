@@ -110,17 +110,17 @@ want() { [[ -z $ONLY || $ONLY == "$1" ]]; }
 # Sizes and run counts.
 if ((QUICK)); then
 	LINT_FILES=300 UP_N=100 STATUS_N=1000
-	RUNS=1 RUNS_SLOW=1
+	RUNS=1
 else
 	LINT_FILES=3000 UP_N=1000 STATUS_N=10000
-	# up waits on the disk's flushes, whose latency on a virtual disk
-	# jumps between two levels from one minute to the next: 5 rounds
-	RUNS=5 RUNS_SLOW=5
+	# 5 for every figure; up needs them most: it waits on the disk's
+	# flushes, whose latency on a virtual disk jumps between two levels
+	# from one minute to the next
+	RUNS=5
 fi
 STATUS_TABLES=100
 if [[ -n $RUNS_OPT ]]; then
 	RUNS=$RUNS_OPT
-	RUNS_SLOW=$RUNS_OPT
 fi
 SEED=20240101
 
@@ -287,7 +287,7 @@ else
 fi
 
 load_start=$(cut -d' ' -f1-3 /proc/loadavg)
-echo "bench: binary $M; runs $RUNS (slow: $RUNS_SLOW); load average $load_start" >&2
+echo "bench: binary $M; runs $RUNS; load average $load_start" >&2
 
 # ---- lint --------------------------------------------------------------------
 if want lint; then
@@ -340,8 +340,8 @@ PG_SETTINGS=
 # ---- up (bench/runner.sh) -----------------------------------------------------
 if want up; then
 	if [[ -f $bench_dir/runner.sh ]]; then
-		echo "bench: up: bash bench/runner.sh $UP_N (RUNS=$RUNS_SLOW)" >&2
-		if ! MIGRATE_BIN=$M RUNS=$RUNS_SLOW STATUS_BIG=$STATUS_N \
+		echo "bench: up: bash bench/runner.sh $UP_N (RUNS=$RUNS)" >&2
+		if ! MIGRATE_BIN=$M RUNS=$RUNS STATUS_BIG=$STATUS_N \
 			bash "$bench_dir/runner.sh" "$UP_N" >"$logs/runner.md" 2>"$logs/runner.err"; then
 			echo "bench: bench/runner.sh failed; see bench/results/logs/runner.err:" >&2
 			tail -n 20 "$logs/runner.err" >&2
@@ -349,7 +349,7 @@ if want up; then
 			FAILED=1
 		fi
 		# Its Markdown table: | figure | wall s | [client CPU s |] ... |
-		awk -F'|' -v n="$UP_N" -v runs="$RUNS_SLOW" '
+		awk -F'|' -v n="$UP_N" -v runs="$RUNS" '
 			/^\| *figure/ { cpucol = 0; runcol = 0
 				for (i = 3; i < NF; i++) { if ($i ~ /CPU/) cpucol = i; if ($i ~ /each run/) runcol = i }
 				next }
@@ -488,7 +488,7 @@ elif [[ -n $ONLY ]]; then
 	cmdline+=" --only $ONLY"
 fi
 export B_CMD=$cmdline
-export B_QUICK=$QUICK B_RUNS=$RUNS B_RUNS_SLOW=$RUNS_SLOW B_UP_N=$UP_N B_STATUS_N=$STATUS_N
+export B_QUICK=$QUICK B_RUNS=$RUNS B_UP_N=$UP_N B_STATUS_N=$STATUS_N
 export B_LINT_FILES=$LINT_FILES B_SEED=$SEED B_BIN=$M
 export B_PEERS=$PEER_VERSIONS B_LOAD_START=$load_start B_LOAD_END=$load_end
 export B_PG_SETTINGS=$PG_SETTINGS
@@ -538,7 +538,7 @@ res = {
     "quick": E["B_QUICK"] == "1",
     "git": {"commit": E["B_GIT"], "dirty_tracked_files": E["B_DIRTY"] == "yes"},
     "binary": E["B_BIN"],
-    "runs": {"default": int(E["B_RUNS"]), "slow": int(E["B_RUNS_SLOW"])},
+    "runs": int(E["B_RUNS"]),
     "machine": {
         "nproc": int(E["B_NPROC"]), "cpu": E["B_CPU"], "memory": E["B_MEM"],
         "disk": E["B_DISK"], "os": E["B_OS"], "kernel": E["B_KERNEL"],
@@ -570,7 +570,7 @@ for r in lint:
         cases.append(r["case"])
 if cases:
     P("")
-    P("LINT  (median of %d runs; MB = 10^6 bytes; CPU = user+system)" % res["runs"]["default"])
+    P("LINT  (median of %d runs; MB = 10^6 bytes; CPU = user+system)" % res["runs"])
     hdr = "%-44s %-8s %6s %7s %7s %8s %8s %8s %8s %10s %8s %8s" % (
         "corpus", "tool", "files", "MB", "stmts", "wall s", "CPU s", "MB/s", "MB/CPU-s",
         "stmts/s", "peak MB", "findings")
@@ -608,7 +608,7 @@ if up:
     peers_ok = bool(res["peers"])
     n = up[0].get("n")
     P("")
-    P("UP  (bench/runner.sh %s, median of %d runs; each run starts from a fresh database;" % (n, res["runs"]["slow"]))
+    P("UP  (bench/runner.sh %s, median of %d runs; each run starts from a fresh database;" % (n, res["runs"]))
     P("     client CPU = user+system of the client process, not the PostgreSQL server's)")
     P("     best = the fastest of the runs: the disk's flush latency only ever adds)")
     P("  %-62s %9s %9s %8s %9s" % ("figure", "wall s", "CPU s", "ms/migr.", "best s"))
@@ -624,7 +624,7 @@ if up:
                         "ms_per_migration": float(per) if per else None,
                         "walls_s": r["walls"], "best_wall_s": best})
         P("  %-62s %9.4f %9s %8s %9s" % (r["case"], r["wall"], fmt(r["cpu"], 4), per, fmt(best, 4)))
-    res["up"] = {"n": n, "runs": res["runs"]["slow"], "source": "bench/runner.sh", "figures": rows_up}
+    res["up"] = {"n": n, "runs": res["runs"], "source": "bench/runner.sh", "figures": rows_up}
 
     def find(db, pat, field="wall_s"):
         for x in rows_up:
@@ -669,7 +669,7 @@ if up:
 st = [r for r in rows if r["section"] == "status"]
 if st:
     P("")
-    P("STATUS  (median of %d runs, wall ms, whole process: start, connect, read, print, exit)" % res["runs"]["default"])
+    P("STATUS  (median of %d runs, wall ms, whole process: start, connect, read, print, exit)" % res["runs"])
     for c in [x for i, x in enumerate([r["case"] for r in st]) if x not in [r["case"] for r in st][:i]]:
         e = {"case": c}
         for r in st:
