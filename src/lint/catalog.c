@@ -31,6 +31,8 @@ struct mg_catalog {
 	struct mg_strmap types;   /* key(schema,name) -> struct mg_cat_type * */
 	struct mg_strmap funcs;   /* key(schema,name) -> struct mg_cat_func * */
 	struct mg_strmap schemas; /* name -> (unsigned gen + 1) as a pointer */
+	struct mg_strmap by_table;/* key(schema,table) -> struct idx_list *
+				     (owned): the indexes of each table */
 	bool journal;             /* a savepoint is active */
 	unsigned jgen;            /* gen at the savepoint */
 	struct jentry *j;
@@ -86,6 +88,83 @@ static void ident(char *out, const char *s)
 	if (n)
 		memmove(out, s, n);
 	out[n] = '\0';
+}
+
+/* ---- the indexes of each table ------------------------------------------ */
+
+/* An index of a table: the object (owned by cat->indexes) and the hash of
+ * its key there, which finds its slot without comparing strings. */
+struct idx_ref {
+	struct mg_cat_index *x;
+	uint32_t hash;
+};
+
+struct idx_list {
+	size_t n, cap;
+	struct idx_ref v[]; /* in no particular order */
+};
+
+/* Every index of cat->indexes is in the list of key(x->schema, x->table)
+ * in cat->by_table, and nothing else is: idx_link (hash: of the index's
+ * key in cat->indexes) when an index enters cat->indexes or gets its new
+ * schema or table, idx_unlink before it leaves or changes them. A list
+ * left empty stays (the table may get indexes again: no churn). */
+static void idx_link(struct mg_catalog *cat, struct mg_cat_index *x, uint32_t hash)
+{
+	char key[2 * NAMELEN + 8];
+	void **slot;
+	struct idx_list *l;
+
+	make_key(key, sizeof(key), x->schema, x->table);
+	slot = mg_strmap_ref(&cat->by_table, key);
+	l = *slot;
+	if (!l || l->n == l->cap) {
+		size_t cap = l ? 2 * l->cap : 4;
+		l = mg_xrealloc(l, sizeof(*l) + cap * sizeof(l->v[0]));
+		if (!*slot)
+			l->n = 0;
+		l->cap = cap;
+		*slot = l;
+	}
+	l->v[l->n].x = x;
+	l->v[l->n].hash = hash;
+	l->n++;
+}
+
+/* Returns the hash idx_link was given for x (0 if x was not linked). */
+static uint32_t idx_unlink(struct mg_catalog *cat, const struct mg_cat_index *x)
+{
+	char key[2 * NAMELEN + 8];
+	struct idx_list *l;
+
+	make_key(key, sizeof(key), x->schema, x->table);
+	l = mg_strmap_get(&cat->by_table, key);
+	for (size_t i = 0; l && i < l->n; i++) {
+		if (l->v[i].x == x) {
+			uint32_t h = l->v[i].hash;
+			l->v[i] = l->v[--l->n];
+			return h;
+		}
+	}
+	return 0;
+}
+
+static void idx_lists_release(struct mg_catalog *cat)
+{
+	for (size_t i = 0; i < cat->by_table.cap; i++)
+		if (cat->by_table.v[i].key)
+			free(cat->by_table.v[i].val);
+	mg_strmap_release(&cat->by_table);
+}
+
+/* After a change to many indexes at once (a copy, a schema renamed or
+ * dropped). */
+static void idx_lists_rebuild(struct mg_catalog *cat)
+{
+	idx_lists_release(cat);
+	for (size_t i = 0; i < cat->indexes.cap; i++)
+		if (cat->indexes.v[i].key)
+			idx_link(cat, cat->indexes.v[i].val, cat->indexes.v[i].hash);
 }
 
 static void free_strv(char **v, size_t n)
@@ -191,6 +270,7 @@ void mg_catalog_free(struct mg_catalog *cat)
 	mg_strmap_release(&cat->types);
 	mg_strmap_release(&cat->funcs);
 	mg_strmap_release(&cat->schemas);
+	idx_lists_release(cat);
 	free(cat);
 }
 
@@ -288,6 +368,7 @@ struct mg_catalog *mg_catalog_clone(const struct mg_catalog *cat)
 		if (s->key)
 			mg_strmap_put(&c->schemas, s->key, s->val);
 	}
+	idx_lists_rebuild(c);
 	return c;
 }
 
@@ -395,9 +476,15 @@ void mg_catalog_rollback(struct mg_catalog *cat)
 	for (size_t i = 0; i < cat->nj; i++) {
 		struct jentry *e = &cat->j[i];
 		struct mg_strmap *mp = map_of(cat, e->m);
-		free_obj(e->m, mg_strmap_del(mp, e->key));
-		if (e->had)
+		void *cur = mg_strmap_del(mp, e->key);
+		if (e->m == M_INDEXES && cur)
+			idx_unlink(cat, cur);
+		free_obj(e->m, cur);
+		if (e->had) {
 			mg_strmap_put(mp, e->key, e->old);
+			if (e->m == M_INDEXES)
+				idx_link(cat, e->old, mg_strmap_hash(e->key));
+		}
 		free(e->key);
 	}
 	free(cat->j);
@@ -515,25 +602,43 @@ const struct mg_cat_constraint *mg_cat_notnull_check(const struct mg_cat_table *
 	return NULL;
 }
 
+/* The slot of cat->indexes that holds r->x (SIZE_MAX: none, which the
+ * invariant of idx_link rules out). */
+static size_t idx_slot(const struct mg_catalog *cat, const struct idx_ref *r)
+{
+	size_t mask = cat->indexes.cap - 1;
+
+	for (size_t i = r->hash & mask; cat->indexes.v[i].key; i = (i + 1) & mask)
+		if (cat->indexes.v[i].val == r->x)
+			return i;
+	return SIZE_MAX;
+}
+
+/* The table's own indexes (cat->by_table), not a walk of every index of
+ * the catalog; in the order such a walk would meet them, slot by slot of
+ * cat->indexes, so *pos is the slot after the index returned last. */
 const struct mg_cat_index *mg_cat_table_index_next(const struct mg_catalog *cat,
 						   const struct mg_cat_table *t,
 						   size_t *pos)
 {
+	char key[2 * NAMELEN + 8];
+	const struct idx_list *l;
+	const struct mg_cat_index *x = NULL;
+	size_t at = SIZE_MAX;
+
 	if (!cat || !t)
 		return NULL;
-	while (*pos < cat->indexes.cap) {
-		const struct mg_strmap_slot *s = &cat->indexes.v[(*pos)++];
-		const struct mg_cat_index *x;
-		if (!s->key)
-			continue;
-		x = s->val;
-		/* the table name first, one byte inline: this loop runs over
-		 * every index of the catalog */
-		if (x->table[0] == t->name[0] && !strcmp(x->table, t->name) &&
-		    !strcmp(x->schema, t->schema))
-			return x;
+	make_key(key, sizeof(key), t->schema, t->name);
+	l = mg_strmap_get(&cat->by_table, key);
+	for (size_t i = 0; l && i < l->n; i++) {
+		size_t s = idx_slot(cat, &l->v[i]);
+		if (s >= *pos && s < at) {
+			at = s;
+			x = l->v[i].x;
+		}
 	}
-	return NULL;
+	*pos = x ? at + 1 : cat->indexes.cap;
+	return x;
 }
 
 const struct mg_cat_index *mg_cat_index_leading(const struct mg_catalog *cat,
@@ -750,10 +855,15 @@ fill:
 static void index_put(struct mg_catalog *cat, struct mg_cat_index *x)
 {
 	char key[2 * NAMELEN + 8];
+	struct mg_cat_index *old;
 
 	make_key(key, sizeof(key), x->schema, x->name);
 	jsave(cat, M_INDEXES, key);
-	free_index(mg_strmap_put(&cat->indexes, key, x));
+	old = mg_strmap_put(&cat->indexes, key, x);
+	if (old)
+		idx_unlink(cat, old);
+	idx_link(cat, x, mg_strmap_hash(key));
+	free_index(old);
 }
 
 static struct mg_cat_index *index_new(struct mg_catalog *cat,
@@ -777,9 +887,14 @@ static void index_drop(struct mg_catalog *cat, const char *schema, const char *n
 {
 	char key[2 * NAMELEN + 8];
 
+	struct mg_cat_index *x;
+
 	make_key(key, sizeof(key), schema, name);
 	jsave(cat, M_INDEXES, key);
-	free_index(mg_strmap_del(&cat->indexes, key));
+	x = mg_strmap_del(&cat->indexes, key);
+	if (x)
+		idx_unlink(cat, x);
+	free_index(x);
 }
 
 /* Drop every index of a table (the table goes away or is renamed away). */
@@ -1299,6 +1414,7 @@ static void rename_relation(struct mg_catalog *cat, const char *schema,
 			make_key(key, sizeof(key), schema, oldname);
 			jsave(cat, M_INDEXES, key);
 			copy = mg_strmap_del(&cat->indexes, key);
+			idx_unlink(cat, copy);
 			free(copy->name);
 			ident(nn, newname);
 			copy->name = xdup(nn);
@@ -1321,17 +1437,20 @@ static void rename_relation(struct mg_catalog *cat, const char *schema,
 	mg_strmap_del(&cat->tables, key);
 	/* indexes follow their table */
 	while ((x = (struct mg_cat_index *)mg_cat_table_index_next(cat, t, &pos))) {
+		uint32_t h;
 		jsave_name(cat, M_INDEXES, x->schema, x->name);
+		h = idx_unlink(cat, x);
 		free(x->table);
 		x->table = xdup(nn);
 		if (newschema && strcmp(x->schema, sch(newschema))) {
-			struct mg_cat_index *moved;
 			make_key(key, sizeof(key), x->schema, x->name);
-			moved = mg_strmap_del(&cat->indexes, key);
-			free(moved->schema);
-			moved->schema = xdup(sch(newschema));
-			index_put(cat, moved);
+			mg_strmap_del(&cat->indexes, key);
+			free(x->schema);
+			x->schema = xdup(sch(newschema));
+			index_put(cat, x); /* links it */
 			pos = 0; /* the table changed under us: restart */
+		} else {
+			idx_link(cat, x, h); /* same key in cat->indexes */
 		}
 	}
 	/* foreign keys elsewhere that point here */
@@ -1483,6 +1602,7 @@ static void rename_schema(struct mg_catalog *cat, const char *from, const char *
 		}
 		free(old.v);
 	}
+	idx_lists_rebuild(cat);
 }
 
 static void apply_rename(struct mg_catalog *cat, const cJSON *n)
@@ -1591,6 +1711,7 @@ static void drop_schema(struct mg_catalog *cat, const char *name)
 		}
 		free(old.v);
 	}
+	idx_lists_rebuild(cat);
 }
 
 static void apply_drop(struct mg_catalog *cat, const cJSON *n)

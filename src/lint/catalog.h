@@ -18,9 +18,10 @@
  * new in the current script, made by an earlier migration, or made by the
  * upgrade matching the downgrade being linted.
  *
- * Lookups are hash tables (tables, indexes, types by schema + name), so a
- * replay is linear in the number of statements. Every pointer returned is
- * borrowed and valid until the next mutation (apply, clone-restore, free).
+ * Lookups are hash tables (tables, indexes, types by schema + name, and
+ * the indexes of each table), so a replay is linear in the number of
+ * statements. Every pointer returned is borrowed and valid until the next
+ * mutation (apply, clone-restore, free).
  */
 #ifndef MG_CATALOG_H
 #define MG_CATALOG_H
@@ -172,7 +173,8 @@ const struct mg_cat_constraint *mg_cat_notnull_check(const struct mg_cat_table *
 const struct mg_cat_index *mg_cat_index_leading(const struct mg_catalog *cat,
 						const struct mg_cat_table *t,
 						const char *col);
-/* Iterate the indexes of t: pass *pos = 0 first; NULL when done. */
+/* Iterate the indexes of t: pass *pos = 0 first; NULL when done. Costs
+ * t's own indexes, not a walk of every index of the catalog. */
 const struct mg_cat_index *mg_cat_table_index_next(const struct mg_catalog *cat,
 						   const struct mg_cat_table *t,
 						   size_t *pos);

@@ -45,6 +45,24 @@ void *mg_strmap_put(struct mg_strmap *m, const char *key, void *val)
 	return NULL;
 }
 
+void **mg_strmap_ref(struct mg_strmap *m, const char *key)
+{
+	uint32_t h = mg_strmap_hash(key);
+	struct mg_strmap_slot *s = mg_strmap_slot(m, key, h);
+
+	if (s && s->key)
+		return &s->val;
+	if ((m->n + 1) * 4 > m->cap * 3) {
+		grow(m);
+		s = mg_strmap_slot(m, key, h);
+	}
+	s->key = mg_xstrdup(key);
+	s->hash = h;
+	s->val = NULL;
+	m->n++;
+	return &s->val;
+}
+
 /* Backward-shift deletion: the table is left as if key had never been
  * inserted, so lookups need no tombstones. */
 void *mg_strmap_del(struct mg_strmap *m, const char *key)

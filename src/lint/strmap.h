@@ -70,6 +70,9 @@ static inline void *mg_strmap_get(const struct mg_strmap *m, const char *key)
 
 /* Insert or replace; returns the value replaced (or NULL). */
 void *mg_strmap_put(struct mg_strmap *m, const char *key, void *val);
+/* The value of key, inserted as NULL if absent: one lookup for "get or
+ * create". Valid until the next put, ref or delete. */
+void **mg_strmap_ref(struct mg_strmap *m, const char *key);
 /* Remove key; returns its value (or NULL). */
 void *mg_strmap_del(struct mg_strmap *m, const char *key);
 /* Free the slots and keys (not the values); the map is empty again. */

@@ -1,4 +1,5 @@
 /* Unit tests: src/lint/catalog (offline schema replay). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,6 +19,37 @@ static void replay(struct mg_catalog *cat, const char *sql)
 			mg_catalog_apply(cat, p.stmts[i].kind,
 					 mg_node_unwrap(p.stmts[i].tree, NULL));
 	mg_parse_release(&p);
+}
+
+/* mg_cat_table_index_next agrees with the dump: each table yields exactly
+ * the indexes whose "on=" names it (in its schema), each once. */
+static bool indexes_agree(const struct mg_catalog *cat)
+{
+	char *dump = mg_catalog_dump(cat), *lines = strdup(dump), *save = NULL;
+	size_t want = 0, got = 0;
+	bool ok = true;
+
+	for (char *l = strtok_r(lines, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+		char sch[128], name[128], on[128], pat[512];
+		int kind;
+		if (sscanf(l, "index %127[^.].%127[^ ] on=%127[^ ]", sch, name, on) == 3) {
+			want += mg_cat_table(cat, sch, on) != NULL;
+		} else if (sscanf(l, "table %127[^.].%127[^ ] kind=%d", sch, name, &kind) == 3) {
+			const struct mg_cat_table *t = mg_cat_table(cat, sch, name);
+			const struct mg_cat_index *x;
+			size_t pos = 0;
+			while (t && (x = mg_cat_table_index_next(cat, t, &pos))) {
+				snprintf(pat, sizeof pat, "index %s.%s on=%s cols=", sch,
+					 x->name, name);
+				ok = ok && !strcmp(x->schema, sch) && !strcmp(x->table, name) &&
+				     strstr(dump, pat) && mg_cat_index(cat, sch, x->name) == x;
+				got++;
+			}
+		}
+	}
+	free(lines);
+	free(dump);
+	return ok && got == want;
 }
 
 TEST(test_catalog__create_table_columns_and_constraints)
@@ -347,12 +379,19 @@ TEST(test_catalog__savepoint_rollback_matches_clone)
 		char *before = mg_catalog_dump(cat), *after, *in_copy, *in_journal;
 		struct mg_catalog *copy = mg_catalog_clone(cat);
 
+		CHECK(indexes_agree(copy));
 		replay(copy, downs[i]);
 		in_copy = mg_catalog_dump(copy);
 		mg_catalog_savepoint(cat);
 		replay(cat, downs[i]);
 		in_journal = mg_catalog_dump(cat);
+		if (!indexes_agree(copy) || !indexes_agree(cat))
+			mg_test_fail(__FILE__, __LINE__, "script %zu: a table's "
+				     "indexes differ", i);
 		mg_catalog_rollback(cat);
+		if (!indexes_agree(cat))
+			mg_test_fail(__FILE__, __LINE__, "script %zu: a table's "
+				     "indexes differ after the rollback", i);
 		after = mg_catalog_dump(cat);
 		if (strcmp(before, after) || strcmp(in_copy, in_journal))
 			mg_test_fail(__FILE__, __LINE__, "script %zu: %s differs", i,
@@ -367,5 +406,77 @@ TEST(test_catalog__savepoint_rollback_matches_clone)
 	/* a savepoint left open is released with the catalog */
 	mg_catalog_savepoint(cat);
 	replay(cat, downs[0]);
+	mg_catalog_free(cat);
+}
+
+/* Each table's indexes (mg_cat_table_index_next) follow every change that
+ * moves, renames or drops indexes or their tables. */
+TEST(test_catalog__table_indexes_follow_changes)
+{
+	static const char *const steps[] = {
+		"CREATE TABLE a (x int PRIMARY KEY, y int, z int UNIQUE);"
+		"CREATE INDEX a_y ON a (y); CREATE INDEX a_yz ON a (y, z);"
+		"CREATE TABLE b (x int); CREATE INDEX b_x ON b (x);",
+		"ALTER TABLE a RENAME TO a2;",
+		"ALTER INDEX a_y RENAME TO a2_y; ALTER TABLE a2 RENAME COLUMN y TO w;",
+		"CREATE SCHEMA s; ALTER TABLE a2 SET SCHEMA s;",
+		"ALTER TABLE s.a2 DROP COLUMN z;",
+		"ALTER SCHEMA s RENAME TO t;",
+		"CREATE UNIQUE INDEX b_u ON b (x); ALTER TABLE b ADD CONSTRAINT b_pk "
+		"PRIMARY KEY USING INDEX b_u;",
+		"DROP INDEX b_x; ALTER TABLE b RENAME TO a;",
+		"CREATE TABLE b (x int); CREATE INDEX b_x ON b (x); DROP TABLE a;",
+		"DROP SCHEMA t CASCADE;",
+		"CREATE TABLE b (y int);", /* replaced: b_x stays, by name */
+		NULL
+	};
+	struct mg_catalog *cat = mg_catalog_new();
+	const struct mg_cat_table *t;
+	const struct mg_cat_index *x;
+	char sql[128];
+	size_t pos = 0, n = 0;
+
+	for (size_t i = 0; steps[i]; i++) {
+		replay(cat, steps[i]);
+		if (!indexes_agree(cat))
+			mg_test_fail(__FILE__, __LINE__, "step %zu", i);
+	}
+	t = mg_cat_table(cat, NULL, "b");
+	CHECK(t != NULL);
+	CHECK((x = mg_cat_table_index_next(cat, t, &pos)) != NULL);
+	CHECK_STR(x->name, "b_x");
+	CHECK(mg_cat_table_index_next(cat, t, &pos) == NULL);
+	/* a table with many indexes among many others, the map growing and
+	 * shrinking while they come and go; under a savepoint, then rolled back */
+	for (int i = 0; i < 300; i++) {
+		snprintf(sql, sizeof sql, "CREATE TABLE t%d (c int); CREATE INDEX "
+			 "t%d_c ON t%d (c); CREATE INDEX wide_%d ON b (y);", i, i, i, i);
+		replay(cat, sql);
+	}
+	CHECK(indexes_agree(cat));
+	mg_catalog_savepoint(cat);
+	for (int i = 0; i < 300; i += 2) {
+		snprintf(sql, sizeof sql, "DROP INDEX wide_%d; ALTER TABLE t%d RENAME "
+			 "TO u%d;", i, i, i);
+		replay(cat, sql);
+	}
+	replay(cat, "ALTER TABLE b DROP COLUMN y;");
+	CHECK(indexes_agree(cat));
+	pos = 0; /* the wide_* indexes went with y */
+	x = mg_cat_table_index_next(cat, mg_cat_table(cat, NULL, "b"), &pos);
+	CHECK(x != NULL);
+	CHECK_STR(x->name, "b_x");
+	CHECK(mg_cat_table_index_next(cat, mg_cat_table(cat, NULL, "b"), &pos) == NULL);
+	mg_catalog_rollback(cat);
+	CHECK(indexes_agree(cat));
+	t = mg_cat_table(cat, NULL, "b");
+	for (pos = 0; mg_cat_table_index_next(cat, t, &pos);)
+		n++;
+	CHECK_INT(n, 301);
+	{
+		struct mg_catalog *copy = mg_catalog_clone(cat);
+		CHECK(indexes_agree(copy));
+		mg_catalog_free(copy);
+	}
 	mg_catalog_free(cat);
 }
