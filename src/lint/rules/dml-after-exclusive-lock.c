@@ -94,10 +94,15 @@ static bool is_keyword(const char *text, const struct mg_token *t)
 
 /* The first (at most 4) tokens of st, with their keyword kinds where
  * they matter. A parsed statement's leading words come from the engine's
- * cheap lexer (scanning a whole CREATE TABLE for four words cost 9 % of a
- * lint); the scanner's tokens are used when the engine has them already
- * (unparsed statements). Only keyword-shaped words are compared, and for
- * those both agree on the spans. Returns the count. */
+ * cheap lexer; the scanner's tokens are used when the engine has them
+ * already (unparsed statements). Only keyword-shaped words are compared,
+ * and for those both agree on the spans. Returns the count.
+ * The lexer still pays although the words are read only for a finding:
+ * the scanner's tokens instead (mg_lint_tokens: pg_query_scan and a
+ * protobuf round trip over the whole statement) cost 58 M of 1,240 M
+ * instructions of `lint --jobs 1` on the generated corpus (1,951
+ * statements); scanning every first word, without is_keyword's list of
+ * common words, 12 M (callgrind, 2026-11-23; same output either way). */
 static size_t lead_tokens(struct mg_lint_ctx *ctx, const struct mg_lint_stmt *st,
 			  struct mg_token out[4])
 {
